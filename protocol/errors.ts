@@ -1,0 +1,143 @@
+/**
+ * EC2 errors: one class, one catalogue, one XML envelope.
+ *
+ * AWS rule: every EC2 error, for any action, is
+ *   <Response><Errors><Error><Code>…</Code><Message>…</Message></Error></Errors><RequestID>…</RequestID></Response>
+ * with no namespace, exactly one <Error>, and `RequestID` spelt with a capital ID (successes use
+ * lower-case `requestId`). Client errors are 400, except DryRunOperation (412), AuthFailure (401),
+ * UnauthorizedOperation (403) and RequestLimitExceeded (503). See aws-reference.md §1.
+ *
+ * Messages are templates keyed by code. Where the reference quotes AWS verbatim, the template is
+ * that text; where it does not, the README's fidelity notes list our choice.
+ */
+
+type Template = (...args: string[]) => string;
+
+interface CatalogueEntry {
+  readonly status: number;
+  /** Default message template; a throw site may pass a message explicitly for variant wordings. */
+  readonly message: Template;
+}
+
+const RULE_DESCRIPTION_CHARSET = 'a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*';
+
+export const EC2_ERRORS = {
+  // ---- protocol level (aws-reference §2I) ----
+  InvalidAction: { status: 400, message: (action) => `The action ${action} is not valid for this web service.` },
+  MissingAction: { status: 400, message: () => 'The request must contain the parameter Action' },
+  UnknownParameter: { status: 400, message: (name) => `The parameter ${name} is not recognized` },
+  MissingParameter: { status: 400, message: (name) => `The request must contain the parameter ${name}` },
+  InvalidParameterValue: { status: 400, message: (text) => text },
+  InvalidParameterCombination: { status: 400, message: (text) => text },
+  InvalidParameter: { status: 400, message: (text) => text },
+  InvalidQueryParameter: { status: 400, message: (text) => text },
+  MalformedQueryString: { status: 400, message: (text) => text },
+  InvalidHttpRequest: { status: 400, message: (text) => text },
+  RequestEntityTooLarge: {
+    status: 413,
+    message: (limit) => `The HTTP request is invalid. Reason: the body is larger than ${limit} bytes`,
+  },
+  DryRunOperation: { status: 412, message: () => 'Request would have succeeded, but DryRun flag is set.' },
+  InvalidNextToken: { status: 400, message: (token) => `The nextToken '${token}' is invalid` },
+  InvalidID: { status: 400, message: (id) => `The ID '${id}' is not valid` },
+  // ---- security groups (aws-reference §2B–2E) ----
+  'InvalidGroup.NotFound': { status: 400, message: (id) => `The security group '${id}' does not exist` },
+  'InvalidGroupId.Malformed': { status: 400, message: (id) => `Invalid id: "${id}" (expecting "sg-...")` },
+  'InvalidGroup.Duplicate': {
+    status: 400,
+    message: (name, vpcId) => `The security group '${name}' already exists for VPC '${vpcId}'`,
+  },
+  'InvalidPermission.Duplicate': { status: 400, message: (rule) => `the specified rule "${rule}" already exists` },
+  'InvalidPermission.NotFound': {
+    status: 400,
+    message: () => 'The specified rule does not exist in this security group.',
+  },
+  'InvalidSecurityGroupRuleId.NotFound': {
+    status: 400,
+    message: (id) => `The security group rule ID '${id}' does not exist`,
+  },
+  'InvalidSecurityGroupRuleId.Malformed': {
+    status: 400,
+    message: (id) => `The security group rule ID '${id}' is malformed`,
+  },
+  RulesPerSecurityGroupLimitExceeded: {
+    status: 400,
+    message: () => 'The maximum number of rules per security group has been reached.',
+  },
+  SecurityGroupLimitExceeded: {
+    status: 400,
+    message: (vpcId) => `The maximum number of security groups for VPC '${vpcId}' has been reached.`,
+  },
+  DependencyViolation: { status: 400, message: (id) => `resource ${id} has a dependent object` },
+  CannotDelete: {
+    status: 400,
+    message: (id) => `the specified group: "${id}" name: "default" cannot be deleted by a user`,
+  },
+  VPCIdNotSpecified: { status: 400, message: () => 'No default VPC for this user' },
+  'InvalidPrefixListID.NotFound': { status: 400, message: (id) => `The prefix list ID '${id}' does not exist` },
+  // ---- VPCs (aws-reference §2H) ----
+  'InvalidVpcID.NotFound': { status: 400, message: (id) => `The vpc ID '${id}' does not exist` },
+  'InvalidVpcID.Malformed': { status: 400, message: (id) => `Invalid id: "${id}" (expecting "vpc-...")` },
+  'InvalidVpc.Range': { status: 400, message: (cidr) => `The CIDR '${cidr}' is invalid.` },
+  // ---- tags ----
+  TagLimitExceeded: { status: 400, message: () => 'The maximum number of Tags for a resource has been reached.' },
+  // ---- not produced by validation, kept so fault injection and auth can use AWS's own texts ----
+  AuthFailure: { status: 401, message: () => 'AWS was not able to validate the provided access credentials' },
+  RequestLimitExceeded: { status: 503, message: () => 'Request limit exceeded.' },
+  InternalError: { status: 500, message: () => 'An internal error has occurred' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type Ec2ErrorCode = keyof typeof EC2_ERRORS;
+
+export class Ec2Error extends Error {
+  readonly code: Ec2ErrorCode;
+  readonly status: number;
+
+  constructor(code: Ec2ErrorCode, message: string) {
+    super(message);
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.name = `Ec2Error [${code}]`;
+    this.code = code;
+    this.status = EC2_ERRORS[code].status;
+  }
+}
+
+/** Builds an Ec2Error from the catalogue template; arguments fill the template in order. */
+export function ec2Error(code: Ec2ErrorCode, ...args: string[]): Ec2Error {
+  const template: Template = EC2_ERRORS[code].message;
+  return new Ec2Error(code, template(...args));
+}
+
+/** `InvalidParameterValue` with a free-form AWS message (its wording varies per check). */
+export function invalidValue(message: string): Ec2Error {
+  return new Ec2Error('InvalidParameterValue', message);
+}
+
+export const invalidRuleDescription = (): Ec2Error =>
+  invalidValue(
+    `Invalid rule description. Valid descriptions are strings less than 256 characters from the following set:  ${RULE_DESCRIPTION_CHARSET}`,
+  );
+
+export const invalidGroupDescription = (): Ec2Error =>
+  invalidValue(
+    `Invalid security group description. Valid descriptions are strings less than 256 characters from the following set:  ${RULE_DESCRIPTION_CHARSET}`,
+  );
+
+export const invalidGroupName = (): Ec2Error =>
+  invalidValue(
+    `Invalid security group name. Valid names are strings less than 256 characters from the following set:  ${RULE_DESCRIPTION_CHARSET}`,
+  );
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => XML_ENTITIES[ch]!);
+}
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** The error document, on one line as AWS sends it. */
+export function toErrorXml(code: string, message: string, requestId: string): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<Response><Errors><Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error></Errors>` +
+    `<RequestID>${escapeXml(requestId)}</RequestID></Response>`
+  );
+}

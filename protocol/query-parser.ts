@@ -1,0 +1,165 @@
+/**
+ * Reads an EC2 Query request (form fields) into a typed input object by walking the shape table.
+ *
+ * AWS rule (EC2 query protocol): `Name.Sub.N.Field=value` with flattened 1-based list indexes and
+ * wire names from `shapes.ts`; booleans are `true`/`false`, integers decimal. EC2 rejects any
+ * parameter it does not know with `UnknownParameter: The parameter X is not recognized`.
+ *
+ * How we read it: the keys are first folded into a tree (one node per dotted segment), so a sparse
+ * or huge index such as `IpPermissions.999999999` costs one map entry, never an array of that size.
+ * List items are returned in index order; gaps are closed. A key sent twice keeps its first value,
+ * as a Java servlet's getParameter does.
+ */
+import { Ec2Error, ec2Error, invalidValue } from './errors.js';
+import { wireName, type ListShape, type Shape, type StructureShape } from './shapes.js';
+
+interface KeyNode {
+  /** The dotted key as sent, for error messages. */
+  readonly key: string;
+  value?: string;
+  children?: Map<string, KeyNode>;
+}
+
+/** Parameters that belong to the envelope or to signing, not to any operation's input. */
+const ENVELOPE_PARAMETERS = new Set([
+  'Action',
+  'Version',
+  'AWSAccessKeyId',
+  'Signature',
+  'SignatureMethod',
+  'SignatureVersion',
+  'Timestamp',
+  'Expires',
+  'SecurityToken',
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Signature',
+  'X-Amz-Security-Token',
+]);
+
+export function isEnvelopeParameter(key: string): boolean {
+  return ENVELOPE_PARAMETERS.has(key);
+}
+
+export function parseQueryInput(params: Iterable<[string, string]>, shape: StructureShape): Record<string, unknown> {
+  const root: KeyNode = { key: '' };
+  for (const [key, value] of params) {
+    if (ENVELOPE_PARAMETERS.has(key)) continue;
+    insertKey(root, key, value);
+  }
+  return readStructure(root, shape);
+}
+
+function insertKey(root: KeyNode, key: string, value: string): void {
+  let node = root;
+  let start = 0;
+  for (;;) {
+    const dot = key.indexOf('.', start);
+    const segment = dot === -1 ? key.slice(start) : key.slice(start, dot);
+    const path = dot === -1 ? key : key.slice(0, dot);
+    node.children ??= new Map();
+    let child = node.children.get(segment);
+    if (!child) {
+      child = { key: path };
+      node.children.set(segment, child);
+    }
+    node = child;
+    if (dot === -1) break;
+    start = dot + 1;
+  }
+  if (node.value === undefined) node.value = value;
+}
+
+const wireMaps = new WeakMap<StructureShape, Map<string, string>>();
+function membersByWireName(shape: StructureShape): Map<string, string> {
+  let map = wireMaps.get(shape);
+  if (!map) {
+    map = new Map(Object.entries(shape.members).map(([name, member]) => [wireName(name, member), name]));
+    wireMaps.set(shape, map);
+  }
+  return map;
+}
+
+function readStructure(node: KeyNode, shape: StructureShape): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (node.value !== undefined && node.key !== '' && node.value !== '') throw unknownParameter(node);
+  if (!node.children) return out;
+  const byWire = membersByWireName(shape);
+  for (const [segment, child] of node.children) {
+    const memberName = byWire.get(segment);
+    if (memberName === undefined) throw unknownParameter(child);
+    const value = readValue(child, shape.members[memberName]!.shape);
+    if (value !== undefined) out[memberName] = value;
+  }
+  return out;
+}
+
+function readValue(node: KeyNode, shape: Shape): unknown {
+  switch (shape.kind) {
+    case 'structure':
+      return readStructure(node, shape);
+    case 'list':
+      return readList(node, shape);
+    case 'string':
+    case 'integer':
+    case 'boolean':
+      if (node.children) throw unknownParameter(firstLeaf(node));
+      return readScalar(node, shape.kind);
+    default: {
+      const never: never = shape;
+      throw new Error(`unknown shape ${String(never)}`);
+    }
+  }
+}
+
+function readList(node: KeyNode, shape: ListShape): unknown[] {
+  // An empty list may arrive as `Name=` (older SDK serializers); anything else must be indexed.
+  if (node.value !== undefined && node.value !== '') throw unknownParameter(node);
+  if (!node.children) return [];
+  const entries: Array<[string, KeyNode]> = [];
+  for (const [segment, child] of node.children) {
+    if (!/^[1-9][0-9]*$/.test(segment)) throw unknownParameter(child);
+    entries.push([segment, child]);
+  }
+  // Compare as decimal numbers of any length without converting (indexes may exceed 2^53).
+  entries.sort(([a], [b]) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  return entries.map(([, child]) => readValue(child, shape.member));
+}
+
+function readScalar(node: KeyNode, kind: 'string' | 'integer' | 'boolean'): unknown {
+  const raw = node.value ?? '';
+  if (kind === 'string') return raw;
+  if (kind === 'boolean') {
+    const lower = raw.toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+    throw invalidValue(`Invalid value '${raw}' for ${parameterLabel(node.key)}. Expected a boolean.`);
+  }
+  if (/^[+-]?[0-9]{1,10}$/.test(raw)) {
+    const n = Number(raw);
+    if (n >= -2147483648 && n <= 2147483647) return n;
+  }
+  throw invalidValue(`Invalid value '${raw}' for ${parameterLabel(node.key)}. Expected an integer.`);
+}
+
+/** `IpPermissions.1.FromPort` is reported by its last segment in lower camel case, as EC2 names fields. */
+function parameterLabel(key: string): string {
+  const last = key.slice(key.lastIndexOf('.') + 1);
+  return last.charAt(0).toLowerCase() + last.slice(1);
+}
+
+function firstLeaf(node: KeyNode): KeyNode {
+  let current = node;
+  while (current.children && current.value === undefined) {
+    const next = current.children.values().next().value as KeyNode;
+    current = next;
+  }
+  return current;
+}
+
+function unknownParameter(node: KeyNode): Ec2Error {
+  return ec2Error('UnknownParameter', firstLeaf(node).key);
+}

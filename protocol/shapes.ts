@@ -1,0 +1,251 @@
+/**
+ * The shape table: the interface facts of every operation we serve, and nothing else.
+ *
+ * AWS rule (EC2 query protocol, botocore `EC2Serializer` / Smithy `ec2Query`):
+ * - a request member's wire name is its `queryName`, else its `locationName` with the first letter
+ *   upper-cased, else the SDK member name; `wire` below holds it where it differs from the member;
+ * - lists are flattened with 1-based indexes straight on the member's wire name (`Name.1.Field`);
+ * - a response member's element name is its lower-camel `locationName` (`xml` below, defaulting to
+ *   the member name with a lower-case first letter); lists are a container of `<item>` elements.
+ *
+ * Member keys are the SDK's member names (`UserIdGroupPairs`, `Description`), so handler inputs
+ * and outputs are typed with `@aws-sdk/client-ec2`'s own request and result types.
+ */
+
+export type Shape = ScalarShape | ListShape | StructureShape;
+export interface ScalarShape {
+  readonly kind: 'string' | 'integer' | 'boolean';
+}
+export interface ListShape {
+  readonly kind: 'list';
+  readonly member: Shape;
+}
+export interface StructureShape {
+  readonly kind: 'structure';
+  readonly members: Readonly<Record<string, Member>>;
+}
+export interface Member {
+  readonly shape: Shape;
+  /** Query-string name, when it differs from the SDK member name. */
+  readonly wire?: string;
+  /** Response element name, when it differs from the lower-camel member name. */
+  readonly xml?: string;
+}
+
+const string: ScalarShape = { kind: 'string' };
+const integer: ScalarShape = { kind: 'integer' };
+const boolean: ScalarShape = { kind: 'boolean' };
+const list = (member: Shape): ListShape => ({ kind: 'list', member });
+const struct = (members: Record<string, Shape | Member>): StructureShape => ({
+  kind: 'structure',
+  members: Object.fromEntries(
+    Object.entries(members).map(([name, m]) => [name, 'kind' in m ? { shape: m } : m]),
+  ),
+});
+const named = (shape: Shape, names: { wire?: string; xml?: string }): Member => ({ shape, ...names });
+
+export const wireName = (memberName: string, member: Member): string => member.wire ?? memberName;
+export const xmlName = (memberName: string, member: Member): string =>
+  member.xml ?? memberName.charAt(0).toLowerCase() + memberName.slice(1);
+
+// ---------------------------------------------------------------- shared structures
+
+const Tag = struct({ Key: string, Value: string });
+const TagList = named(list(Tag), { wire: 'Tag', xml: 'tagSet' });
+/** Outputs name the same list `Tags` / `<tagSet>`; inputs of CreateTags call it `Tag.N`. */
+const Tags = named(list(Tag), { xml: 'tagSet' });
+const TagSpecifications = named(list(struct({ ResourceType: string, Tags: TagList })), {
+  wire: 'TagSpecification',
+});
+const Filters = named(list(struct({ Name: string, Values: named(list(string), { wire: 'Value' }) })), {
+  wire: 'Filter',
+});
+
+const UserIdGroupPair = struct({
+  Description: string,
+  UserId: string,
+  GroupName: string,
+  GroupId: string,
+  VpcId: string,
+  VpcPeeringConnectionId: string,
+  PeeringStatus: string,
+});
+const IpPermission = struct({
+  IpProtocol: string,
+  FromPort: integer,
+  ToPort: integer,
+  UserIdGroupPairs: named(list(UserIdGroupPair), { wire: 'Groups', xml: 'groups' }),
+  IpRanges: list(struct({ CidrIp: string, Description: string })),
+  Ipv6Ranges: list(struct({ CidrIpv6: string, Description: string })),
+  PrefixListIds: list(struct({ PrefixListId: string, Description: string })),
+});
+const IpPermissions = list(IpPermission);
+
+const SecurityGroupRule = struct({
+  SecurityGroupRuleId: string,
+  GroupId: string,
+  GroupOwnerId: string,
+  IsEgress: boolean,
+  IpProtocol: string,
+  FromPort: integer,
+  ToPort: integer,
+  CidrIpv4: string,
+  CidrIpv6: string,
+  PrefixListId: string,
+  ReferencedGroupInfo: struct({
+    GroupId: string,
+    PeeringStatus: string,
+    UserId: string,
+    VpcId: string,
+    VpcPeeringConnectionId: string,
+  }),
+  Description: string,
+  Tags,
+  SecurityGroupRuleArn: string,
+});
+const SecurityGroupRules = named(list(SecurityGroupRule), { xml: 'securityGroupRuleSet' });
+
+const RevokedSecurityGroupRule = struct({
+  SecurityGroupRuleId: string,
+  GroupId: string,
+  IsEgress: boolean,
+  IpProtocol: string,
+  FromPort: integer,
+  ToPort: integer,
+  CidrIpv4: string,
+  CidrIpv6: string,
+  PrefixListId: string,
+  ReferencedGroupId: string,
+  Description: string,
+});
+
+const SecurityGroup = struct({
+  GroupId: string,
+  IpPermissionsEgress: IpPermissions,
+  Tags,
+  VpcId: string,
+  SecurityGroupArn: string,
+  OwnerId: string,
+  GroupName: string,
+  Description: named(string, { xml: 'groupDescription' }),
+  IpPermissions,
+});
+
+const Vpc = struct({
+  OwnerId: string,
+  InstanceTenancy: string,
+  Ipv6CidrBlockAssociationSet: list(
+    struct({
+      AssociationId: string,
+      Ipv6CidrBlock: string,
+      Ipv6CidrBlockState: struct({ State: string, StatusMessage: string }),
+      NetworkBorderGroup: string,
+      Ipv6Pool: string,
+    }),
+  ),
+  CidrBlockAssociationSet: list(
+    struct({
+      AssociationId: string,
+      CidrBlock: string,
+      CidrBlockState: struct({ State: string, StatusMessage: string }),
+    }),
+  ),
+  IsDefault: boolean,
+  Tags,
+  VpcId: string,
+  State: string,
+  CidrBlock: string,
+  DhcpOptionsId: string,
+});
+
+const Paging = { MaxResults: integer, NextToken: string };
+const DryRun = { DryRun: boolean };
+
+// ---------------------------------------------------------------- operations
+
+export interface OperationShapes {
+  readonly input: StructureShape;
+  readonly output: StructureShape;
+}
+
+const Return = { Return: boolean };
+
+export const OPERATION_SHAPES = {
+  AuthorizeSecurityGroupEgress: {
+    // The model also lists the flat CidrIp/IpProtocol/FromPort/ToPort/SourceSecurityGroup* members
+    // as "Not supported"; real AWS answers UnknownParameter for them (aws-reference B-29), which is
+    // what leaving them out of this shape gives.
+    input: struct({ ...DryRun, GroupId: string, IpPermissions, TagSpecifications }),
+    output: struct({ ...Return, SecurityGroupRules }),
+  },
+  RevokeSecurityGroupEgress: {
+    input: struct({
+      ...DryRun,
+      GroupId: string,
+      IpPermissions,
+      SecurityGroupRuleIds: named(list(string), { wire: 'SecurityGroupRuleId' }),
+    }),
+    output: struct({
+      ...Return,
+      UnknownIpPermissions: named(IpPermissions, { xml: 'unknownIpPermissionSet' }),
+      RevokedSecurityGroupRules: named(list(RevokedSecurityGroupRule), { xml: 'revokedSecurityGroupRuleSet' }),
+    }),
+  },
+  CreateSecurityGroup: {
+    input: struct({
+      ...DryRun,
+      GroupName: string,
+      Description: named(string, { wire: 'GroupDescription' }),
+      VpcId: string,
+      TagSpecifications,
+    }),
+    output: struct({ GroupId: string, Tags, SecurityGroupArn: string }),
+  },
+  DeleteSecurityGroup: {
+    input: struct({ ...DryRun, GroupId: string, GroupName: string }),
+    output: struct({ ...Return, GroupId: string }),
+  },
+  DescribeSecurityGroups: {
+    input: struct({
+      ...DryRun,
+      ...Paging,
+      GroupIds: named(list(string), { wire: 'GroupId' }),
+      GroupNames: named(list(string), { wire: 'GroupName' }),
+      Filters,
+    }),
+    output: struct({
+      SecurityGroups: named(list(SecurityGroup), { xml: 'securityGroupInfo' }),
+      NextToken: string,
+    }),
+  },
+  DescribeSecurityGroupRules: {
+    input: struct({
+      ...DryRun,
+      ...Paging,
+      SecurityGroupRuleIds: named(list(string), { wire: 'SecurityGroupRuleId' }),
+      Filters,
+    }),
+    output: struct({ SecurityGroupRules, NextToken: string }),
+  },
+  CreateVpc: {
+    input: struct({
+      ...DryRun,
+      CidrBlock: string,
+      AmazonProvidedIpv6CidrBlock: boolean,
+      InstanceTenancy: string,
+      TagSpecifications,
+    }),
+    output: struct({ Vpc }),
+  },
+  DescribeVpcs: {
+    input: struct({ ...DryRun, ...Paging, VpcIds: named(list(string), { wire: 'VpcId' }), Filters }),
+    output: struct({ Vpcs: named(list(Vpc), { xml: 'vpcSet' }), NextToken: string }),
+  },
+  DeleteVpc: {
+    input: struct({ ...DryRun, VpcId: string }),
+    // The model has no output shape; the API reference documents `return`.
+    output: struct({ ...Return }),
+  },
+} as const satisfies Record<string, OperationShapes>;
+
+export type OperationName = keyof typeof OPERATION_SHAPES;

@@ -1,0 +1,75 @@
+/**
+ * Writes an operation's output object as EC2 answers it.
+ *
+ * AWS rule (EC2 query protocol, Smithy `ec2Query` xml tests): the root is
+ * `<{Action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">`, its first child is
+ * `<requestId>`, and the members follow directly (no `…Result` wrapper, unlike plain Query).
+ * Element names are the model's lower-camel `locationName`s; a list is a container element with one
+ * `<item>` per entry, and an empty list is an empty element, which SDKs read as `[]` while a missing
+ * element reads as "absent" (aws-reference §4.3, D-24). Booleans are `true`/`false`.
+ *
+ * The writer follows the shape's member order, not the object's, so answers are deterministic.
+ * A member that is `undefined` is left out; the handler decides what is present.
+ */
+import { escapeXml } from './errors.js';
+import { xmlName, type Shape, type StructureShape } from './shapes.js';
+
+export const EC2_XML_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+
+export function toResponseXml(
+  action: string,
+  requestId: string,
+  output: object,
+  shape: StructureShape,
+  namespace: string = EC2_XML_NAMESPACE,
+): string {
+  const parts: string[] = [
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${namespace}"><requestId>${escapeXml(requestId)}</requestId>`,
+  ];
+  writeMembers(parts, output as Record<string, unknown>, shape);
+  parts.push(`</${action}Response>`);
+  return parts.join('');
+}
+
+function writeMembers(parts: string[], value: Record<string, unknown>, shape: StructureShape): void {
+  for (const name in shape.members) {
+    const memberValue = value[name];
+    if (memberValue === undefined || memberValue === null) continue;
+    const member = shape.members[name]!;
+    writeElement(parts, xmlName(name, member), memberValue, member.shape);
+  }
+}
+
+function writeElement(parts: string[], element: string, value: unknown, shape: Shape): void {
+  switch (shape.kind) {
+    case 'structure':
+      parts.push(`<${element}>`);
+      writeMembers(parts, value as Record<string, unknown>, shape);
+      parts.push(`</${element}>`);
+      return;
+    case 'list': {
+      const items = value as readonly unknown[];
+      if (items.length === 0) {
+        parts.push(`<${element}/>`);
+        return;
+      }
+      parts.push(`<${element}>`);
+      for (const item of items) writeElement(parts, 'item', item, shape.member);
+      parts.push(`</${element}>`);
+      return;
+    }
+    case 'boolean':
+      parts.push(`<${element}>${value ? 'true' : 'false'}</${element}>`);
+      return;
+    case 'integer':
+      parts.push(`<${element}>${Number(value)}</${element}>`);
+      return;
+    case 'string':
+      parts.push(`<${element}>${escapeXml(String(value))}</${element}>`);
+      return;
+    default: {
+      const never: never = shape;
+      throw new Error(`unknown shape ${String(never)}`);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * buildApp(): the Fastify server, never listening by itself (tests inject; main listens).
+ *
+ * Wire rules (aws-reference §1, §4.1): requests are `POST /` with a form body, or `GET /?Action=…`;
+ * every answer carries `x-amzn-RequestId`; errors are EC2's XML envelope with the catalogue status.
+ * Nothing a client sends may produce a 500: parse failures, wrong content types, oversized bodies
+ * and unknown routes all answer an EC2-shaped 4xx.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { Ec2Error, ec2Error, toErrorXml } from '../protocol/errors.js';
+import { accessKeyOf, regionOf, type Deps, type RequestContext } from './context.js';
+import { dispatch } from './dispatch.js';
+
+export interface AppOptions extends Deps {
+  readonly defaultRegion: string;
+  readonly defaultAccountId: string;
+  readonly logger?: Logger | undefined;
+  /** Largest request body accepted, in bytes. */
+  readonly bodyLimit?: number;
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const XML_CONTENT_TYPE = 'text/xml;charset=UTF-8';
+const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\b/i;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ec2RequestId: string;
+    ec2Action: string;
+  }
+}
+
+export function buildApp(options: AppOptions): FastifyInstance {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // One line per request is written by our onResponse hook, with the EC2 action in it.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+  const deps: Deps = { store: options.store, limits: options.limits };
+
+  app.decorateRequest('ec2RequestId', '');
+  app.decorateRequest('ec2Action', '');
+
+  // Every body is read as text; whether it is a form is decided per request, so a wrong content
+  // type gets EC2's error rather than Fastify's 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.ec2RequestId = randomUUID();
+    reply.header('x-amzn-RequestId', request.ec2RequestId);
+    reply.header('Server', 'AmazonEC2');
+  });
+
+  if (options.logger) {
+    const logger = options.logger;
+    app.addHook('onResponse', async (request, reply) => {
+      logger.info(
+        {
+          action: request.ec2Action || undefined,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 100) / 100,
+          requestId: request.ec2RequestId,
+        },
+        `${request.ec2Action || request.method + ' ' + request.url} ${reply.statusCode}`,
+      );
+    });
+  }
+
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const params = requestParameters(request);
+    const ctx: RequestContext = {
+      requestId: request.ec2RequestId,
+      action: (request.ec2Action = params.get('Action') ?? ''),
+      scope: {
+        accountId: accountFor(accessKeyOf(header(request, 'authorization'), params), options.defaultAccountId),
+        region:
+          regionOf(header(request, 'authorization'), params.get('X-Amz-Credential') ?? undefined) ??
+          options.defaultRegion,
+      },
+    };
+    const xml = dispatch(params, ctx, deps);
+    return reply.type(XML_CONTENT_TYPE).send(xml);
+  };
+  app.route({ method: ['GET', 'POST'], url: '/', handler: handle });
+  app.route({ method: ['GET', 'POST'], url: '/*', handler: handle });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const error = ec2Error('InvalidHttpRequest', `The HTTP request is invalid. Reason: unsupported method ${request.method}`);
+    return sendError(reply, request.ec2RequestId || randomUUID(), error, 405);
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const requestId = request.ec2RequestId || randomUUID();
+    if (error instanceof Ec2Error) return sendError(reply, requestId, error);
+    const fastifyCode = (error as { code?: string }).code;
+    if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(reply, requestId, ec2Error('RequestEntityTooLarge', String(bodyLimit)));
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      // Anything else Fastify rejects before our handler (malformed HTTP, aborted bodies).
+      return sendError(reply, requestId, ec2Error('InvalidHttpRequest', 'The HTTP request is invalid. Reason: Unable to parse request'));
+    }
+    request.log.error({ err: error, requestId }, 'unexpected error');
+    return sendError(reply, requestId, ec2Error('InternalError'));
+  });
+
+  return app;
+}
+
+function sendError(reply: FastifyReply, requestId: string, error: Ec2Error, status: number = error.status) {
+  return reply.code(status).type(XML_CONTENT_TYPE).send(toErrorXml(error.code, error.message, requestId));
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Form fields of the body (POST) merged after those of the query string (GET, or POST with the
+ * action in the URL, which AWS also accepts). A body that is not a form is EC2's parse error.
+ */
+function requestParameters(request: FastifyRequest): URLSearchParams {
+  const queryStart = request.url.indexOf('?');
+  const params = new URLSearchParams(queryStart === -1 ? '' : request.url.slice(queryStart + 1));
+  const body = typeof request.body === 'string' ? request.body : '';
+  if (body.length > 0) {
+    const contentType = header(request, 'content-type') ?? '';
+    if (!FORM_CONTENT_TYPE.test(contentType)) {
+      throw ec2Error('InvalidHttpRequest', 'The HTTP request is invalid. Reason: Unable to parse request');
+    }
+    for (const [key, value] of new URLSearchParams(body)) params.append(key, value);
+  }
+  return params;
+}
+
+/** A 12-digit access key id is the account id (the convention LocalStack users rely on). */
+export function accountFor(accessKeyId: string | undefined, defaultAccountId: string): string {
+  return accessKeyId !== undefined && /^[0-9]{12}$/.test(accessKeyId) ? accessKeyId : defaultAccountId;
+}

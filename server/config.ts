@@ -1,0 +1,112 @@
+/**
+ * Configuration from command-line flags and environment variables (a flag wins over its variable).
+ * Bad values stop the process with one line naming the problem; see `--help`.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** `:memory:` (the default) or a file path. */
+  readonly dbPath: string;
+  readonly defaultRegion: string;
+  readonly defaultAccountId: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly logFormat: 'pretty' | 'json';
+  readonly limits: Limits;
+}
+
+export class ConfigError extends Error {}
+
+export const HELP = `ec2-sg-emulator: a local emulator of the Amazon EC2 security-group API
+
+Usage: ec2-sg-emulator [options]
+
+Options (each has an environment variable; the flag wins):
+  --host HOST              address to listen on          HOST       (default 127.0.0.1)
+  --port N                 port, 0 picks a free one      PORT       (default 4566)
+  --db PATH                SQLite file to keep state in  DB_PATH    (default: in memory)
+  --region NAME            region of unsigned requests   AWS_DEFAULT_REGION (default us-east-1)
+  --account-id ID          12-digit default account      ACCOUNT_ID (default 000000000000)
+  --log-level LEVEL        fatal|error|warn|info|debug|trace|silent  LOG_LEVEL (default info)
+  --log-format FORMAT      pretty|json                   LOG_FORMAT (default pretty)
+  --rules-per-group N      rule quota per direction and IP family  RULES_PER_SECURITY_GROUP (default 60)
+  --groups-per-region N    security-group quota per region         SECURITY_GROUPS_PER_REGION (default 2500)
+  -h, --help               show this help
+`;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        db: { type: 'string' },
+        region: { type: 'string' },
+        'account-id': { type: 'string' },
+        'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
+        'rules-per-group': { type: 'string' },
+        'groups-per-region': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  if (values.help) return 'help';
+  const pick = (flag: string, variable: string): string | undefined => {
+    const value = values[flag];
+    return typeof value === 'string' ? value : env[variable] || undefined;
+  };
+
+  const port = integer(pick('port', 'PORT') ?? '4566', '--port / PORT', 0, 65535);
+  const region = pick('region', 'AWS_DEFAULT_REGION') ?? 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(region)) throw new ConfigError(`--region / AWS_DEFAULT_REGION: '${region}' is not a region name`);
+  const account = pick('account-id', 'ACCOUNT_ID') ?? '000000000000';
+  if (!/^[0-9]{12}$/.test(account)) throw new ConfigError(`--account-id / ACCOUNT_ID: '${account}' is not a 12-digit account id`);
+  const logLevel = pick('log-level', 'LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`--log-level / LOG_LEVEL: '${logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const logFormat = pick('log-format', 'LOG_FORMAT') ?? 'pretty';
+  if (logFormat !== 'pretty' && logFormat !== 'json') throw new ConfigError(`--log-format / LOG_FORMAT: '${logFormat}' is not pretty or json`);
+
+  return {
+    host: pick('host', 'HOST') ?? '127.0.0.1',
+    port,
+    dbPath: pick('db', 'DB_PATH') ?? ':memory:',
+    defaultRegion: region,
+    defaultAccountId: account,
+    logLevel: logLevel as Config['logLevel'],
+    logFormat,
+    limits: {
+      rulesPerSecurityGroup: integer(
+        pick('rules-per-group', 'RULES_PER_SECURITY_GROUP') ?? String(DEFAULT_LIMITS.rulesPerSecurityGroup),
+        '--rules-per-group / RULES_PER_SECURITY_GROUP',
+        1,
+        100000,
+      ),
+      securityGroupsPerRegion: integer(
+        pick('groups-per-region', 'SECURITY_GROUPS_PER_REGION') ?? String(DEFAULT_LIMITS.securityGroupsPerRegion),
+        '--groups-per-region / SECURITY_GROUPS_PER_REGION',
+        1,
+        10000000,
+      ),
+    },
+  };
+}
+
+function integer(raw: string, label: string, min: number, max: number): number {
+  if (!/^[0-9]+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${label}: '${raw}' is not a whole number from ${min} to ${max}`);
+  }
+  return Number(raw);
+}

@@ -1,0 +1,65 @@
+/**
+ * The programmatic API: start an emulator, get its URL, stop it. Used by `main`, by our tests,
+ * and by users who embed it in their own test runner (a vitest globalSetup, say).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { openDatabase, type Db } from '../store/db.js';
+import { createStore, type Store } from '../store/store.js';
+import { buildApp } from './app.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
+
+export interface EmulatorOptions {
+  readonly host?: string;
+  /** 0 (the default here) picks a free port. */
+  readonly port?: number;
+  readonly dbPath?: string;
+  readonly defaultRegion?: string;
+  readonly defaultAccountId?: string;
+  readonly limits?: Partial<Limits>;
+  readonly logger?: Logger;
+}
+
+export interface Emulator {
+  readonly url: string;
+  readonly port: number;
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  /** Finishes in-flight requests, then closes the server and the database. */
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const db: Db = openDatabase(options.dbPath ?? ':memory:');
+  const store = createStore(db);
+  const app = buildApp({
+    store,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    defaultRegion: options.defaultRegion ?? 'us-east-1',
+    defaultAccountId: options.defaultAccountId ?? '000000000000',
+    logger: options.logger,
+  });
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await app.listen({ host, port: options.port ?? 0 });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    app,
+    store,
+    stop() {
+      stopped ??= app.close().then(() => {
+        db.close();
+      });
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Describe-call filters as EC2 evaluates them: a table per resource maps each documented filter
+ * name to the values a record has for it. A record matches when, for every filter (AND), one of
+ * the filter's values (OR) matches one of the record's values. Values may use `*` (any run of
+ * characters) and `?` (one character), as EC2 documents. `tag:<key>` and `tag-key` are generic.
+ *
+ * An unknown filter name is `InvalidParameterValue: The filter 'x' is invalid`; some filters also
+ * reject malformed values (DescribeSecurityGroups `vpc-id=dev` answers `InvalidParameterValue: vpc-id`).
+ */
+import type { Filter } from '@aws-sdk/client-ec2';
+import { Ec2Error, invalidValue } from '../protocol/errors.js';
+import type { Tag } from '../store/records.js';
+
+export interface FilterDefinition<R> {
+  /** Every value of the record for this filter; the filter matches if any of them matches. */
+  readonly values: (record: R) => readonly (string | undefined)[];
+  /** Throws the EC2 error for a malformed value (wildcard values are not checked). */
+  readonly validate?: (value: string) => void;
+}
+
+export interface FilterTable<R> {
+  readonly filters: Readonly<Record<string, FilterDefinition<R>>>;
+  /** Where `tag:<key>` and `tag-key` apply, how to read the record's tags. */
+  readonly tags?: (record: R) => readonly Tag[];
+}
+
+export type Predicate<R> = (record: R) => boolean;
+
+/** Validates the request's filters and returns one predicate for all of them. */
+export function compileFilters<R>(filters: readonly Filter[] | undefined, table: FilterTable<R>): Predicate<R> {
+  if (!filters || filters.length === 0) return () => true;
+  const tests: Predicate<R>[] = filters.map((filter) => compileOne(filter, table));
+  return (record) => tests.every((test) => test(record));
+}
+
+function compileOne<R>(filter: Filter, table: FilterTable<R>): Predicate<R> {
+  const name = filter.Name ?? '';
+  const patterns = (filter.Values ?? []).map((value) => compilePattern(value));
+  const anyMatches = (candidates: readonly (string | undefined)[]) =>
+    candidates.some((candidate) => candidate !== undefined && patterns.some((pattern) => pattern(candidate)));
+
+  if (table.tags && name.startsWith('tag:')) {
+    const key = name.slice(4);
+    const readTags = table.tags;
+    return (record) => anyMatches(readTags(record).filter((t) => t.key === key).map((t) => t.value));
+  }
+  if (table.tags && name === 'tag-key') {
+    const readTags = table.tags;
+    return (record) => anyMatches(readTags(record).map((t) => t.key));
+  }
+  const definition = Object.hasOwn(table.filters, name) ? table.filters[name] : undefined;
+  if (!definition) throw invalidValue(`The filter '${name}' is invalid`);
+  if (definition.validate) {
+    for (const value of filter.Values ?? []) if (!hasWildcard(value)) definition.validate(value);
+  }
+  return (record) => anyMatches(definition.values(record));
+}
+
+const hasWildcard = (value: string): boolean => value.includes('*') || value.includes('?');
+
+function compilePattern(value: string): (candidate: string) => boolean {
+  if (!hasWildcard(value)) return (candidate) => candidate === value;
+  const source = value.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
+  const regex = new RegExp(`^${source}$`);
+  return (candidate) => regex.test(candidate);
+}
+
+/** A validator that answers EC2's terse `InvalidParameterValue: <filter name>` (aws-reference D-21). */
+export function namedValueCheck(filterName: string, isValid: (value: string) => boolean): (value: string) => void {
+  return (value) => {
+    if (!isValid(value)) throw new Ec2Error('InvalidParameterValue', filterName);
+  };
+}

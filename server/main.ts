@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+/** Process entry: configure, start, print the URL, stop cleanly on SIGINT/SIGTERM. */
+import { ConfigError, HELP, loadConfig } from './config.js';
+import { startEmulator } from './emulator.js';
+import { createLogger } from './logger.js';
+import { SchemaVersionError } from '../store/db.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.argv.slice(2), process.env);
+  if (config === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  const logger = createLogger(config);
+  const emulator = await startEmulator({ ...config, logger });
+  process.stdout.write(`ec2-sg-emulator listening on ${emulator.url}\n`);
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    emulator.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  const known = err instanceof ConfigError || err instanceof SchemaVersionError || (err as { code?: string }).code === 'EADDRINUSE';
+  process.stderr.write(`ec2-sg-emulator: ${known ? (err as Error).message : String((err as Error).stack ?? err)}\n`);
+  process.exit(known ? 2 : 1);
+});

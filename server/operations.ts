@@ -1,0 +1,33 @@
+/**
+ * The operation table: every action we serve, with its shapes and its handler.
+ * A new action goes here (and its shapes in protocol/shapes.ts, its handler beside its siblings).
+ */
+import { OPERATION_SHAPES, type OperationName, type OperationShapes } from '../protocol/shapes.js';
+import type { Deps, RequestContext } from './context.js';
+import * as securityGroups from './security-groups/handlers.js';
+import * as vpcs from './vpcs/handlers.js';
+
+export interface Operation {
+  readonly shapes: OperationShapes;
+  /** Input is the parsed query in SDK member names; the handler's own signature types it. */
+  readonly handler: (input: never, ctx: RequestContext, deps: Deps) => object;
+}
+
+const HANDLERS = {
+  AuthorizeSecurityGroupEgress: securityGroups.authorizeSecurityGroupEgress,
+  RevokeSecurityGroupEgress: securityGroups.revokeSecurityGroupEgress,
+  CreateSecurityGroup: securityGroups.createSecurityGroup,
+  DeleteSecurityGroup: securityGroups.deleteSecurityGroup,
+  DescribeSecurityGroups: securityGroups.describeSecurityGroups,
+  DescribeSecurityGroupRules: securityGroups.describeSecurityGroupRules,
+  CreateVpc: vpcs.createVpc,
+  DescribeVpcs: vpcs.describeVpcs,
+  DeleteVpc: vpcs.deleteVpc,
+} satisfies Record<OperationName, Operation['handler']>;
+
+export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
+  (Object.keys(HANDLERS) as OperationName[]).map((name) => [
+    name,
+    { shapes: OPERATION_SHAPES[name], handler: HANDLERS[name] as Operation['handler'] },
+  ]),
+);

@@ -1,0 +1,76 @@
+/**
+ * The documented filters of DescribeSecurityGroups and DescribeSecurityGroupRules.
+ *
+ * DescribeSecurityGroups' rule filters (`ip-permission.*`, `egress.ip-permission.*`) match "any
+ * combination of rules, not necessarily a single rule": each filter looks at all rules of the
+ * group in its direction on its own.
+ */
+import type { FilterTable } from '../filters.js';
+import { namedValueCheck } from '../filters.js';
+import { Ec2Error } from '../../protocol/errors.js';
+import { isSecurityGroupId, isVpcId } from '../../store/ids.js';
+import type { Direction, GroupRecord, RuleRecord } from '../../store/records.js';
+import { hasPorts } from './rules.js';
+
+export interface GroupWithRules {
+  readonly group: GroupRecord;
+  readonly rules: readonly RuleRecord[];
+  /** Names of the groups that rules reference, for the `*.group-name` filters. */
+  readonly groupNameOf: (groupId: string) => string | undefined;
+}
+
+function ruleFilters(direction: Direction, prefix: string): FilterTable<GroupWithRules>['filters'] {
+  const rulesOf = (g: GroupWithRules) => g.rules.filter((r) => r.direction === direction);
+  const portOf = (r: RuleRecord, port: number) => (hasPorts(r.protocol) ? String(port) : undefined);
+  return {
+    [`${prefix}.cidr`]: { values: (g) => rulesOf(g).map((r) => (r.peer.kind === 'ipv4' ? r.peer.cidr : undefined)) },
+    [`${prefix}.ipv6-cidr`]: {
+      values: (g) => rulesOf(g).map((r) => (r.peer.kind === 'ipv6' ? r.peer.cidr : undefined)),
+    },
+    [`${prefix}.prefix-list-id`]: {
+      values: (g) => rulesOf(g).map((r) => (r.peer.kind === 'prefixList' ? r.peer.prefixListId : undefined)),
+    },
+    [`${prefix}.group-id`]: {
+      values: (g) => rulesOf(g).map((r) => (r.peer.kind === 'group' ? r.peer.groupId : undefined)),
+    },
+    [`${prefix}.group-name`]: {
+      values: (g) => rulesOf(g).map((r) => (r.peer.kind === 'group' ? g.groupNameOf(r.peer.groupId) : undefined)),
+    },
+    [`${prefix}.user-id`]: {
+      values: (g) => rulesOf(g).map((r) => (r.peer.kind === 'group' ? r.peer.userId : undefined)),
+    },
+    [`${prefix}.protocol`]: { values: (g) => rulesOf(g).map((r) => r.protocol) },
+    [`${prefix}.from-port`]: { values: (g) => rulesOf(g).map((r) => portOf(r, r.fromPort)) },
+    [`${prefix}.to-port`]: { values: (g) => rulesOf(g).map((r) => portOf(r, r.toPort)) },
+  };
+}
+
+export const SECURITY_GROUP_FILTERS: FilterTable<GroupWithRules> = {
+  tags: (g) => g.group.tags,
+  filters: {
+    description: { values: (g) => [g.group.description] },
+    'group-id': { values: (g) => [g.group.groupId] },
+    'group-name': { values: (g) => [g.group.groupName] },
+    'owner-id': { values: (g) => [g.group.ownerId] },
+    'vpc-id': { values: (g) => [g.group.vpcId], validate: namedValueCheck('vpc-id', isVpcId) },
+    ...ruleFilters('ingress', 'ip-permission'),
+    ...ruleFilters('egress', 'egress.ip-permission'),
+  },
+};
+
+export const SECURITY_GROUP_RULE_FILTERS: FilterTable<RuleRecord> = {
+  tags: (r) => r.tags,
+  filters: {
+    'group-id': {
+      values: (r) => [r.groupId],
+      validate: (value) => {
+        if (!isSecurityGroupId(value)) throw malformedGroupIdFilter(value);
+      },
+    },
+    'security-group-rule-id': { values: (r) => [r.ruleId] },
+  },
+};
+
+/** E-1/E-2: this filter's malformed-id text has no hyphen in "security group". */
+const malformedGroupIdFilter = (value: string) =>
+  new Ec2Error('InvalidGroupId.Malformed', `The security group ID '${value}' is malformed`);

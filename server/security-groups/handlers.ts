@@ -1,0 +1,394 @@
+/**
+ * Security-group actions: typed input in SDK member names → plain output object.
+ * No XML, no SQL. Each runs inside one store transaction opened by the dispatcher, so an error
+ * thrown anywhere leaves the store exactly as it was (and DryRun rolls back a successful run).
+ */
+import type {
+  AuthorizeSecurityGroupEgressRequest,
+  AuthorizeSecurityGroupEgressResult,
+  CreateSecurityGroupRequest,
+  CreateSecurityGroupResult,
+  DeleteSecurityGroupRequest,
+  DeleteSecurityGroupResult,
+  DescribeSecurityGroupRulesRequest,
+  DescribeSecurityGroupRulesResult,
+  DescribeSecurityGroupsRequest,
+  DescribeSecurityGroupsResult,
+  IpPermission,
+  RevokeSecurityGroupEgressRequest,
+  RevokeSecurityGroupEgressResult,
+} from '@aws-sdk/client-ec2';
+import { Ec2Error, ec2Error, invalidGroupDescription, invalidGroupName, invalidValue } from '../../protocol/errors.js';
+import { isSecurityGroupId, isSecurityGroupRuleId } from '../../store/ids.js';
+import { ruleIdentity, type Direction, type GroupRecord, type RuleRecord, type RuleSpec } from '../../store/records.js';
+import { defaultEgressRules, type Sequenced } from '../../store/store.js';
+import type { Deps, RequestContext } from '../context.js';
+import { compileFilters } from '../filters.js';
+import { takePage, validatePageRequest } from '../paging.js';
+import { tagsFromSpecifications } from '../tags.js';
+import { SECURITY_GROUP_FILTERS, SECURITY_GROUP_RULE_FILTERS, type GroupWithRules } from './filters.js';
+import {
+  aggregatePermissions,
+  assertNoRepeats,
+  duplicateRuleText,
+  expandPermissions,
+  type GroupReference,
+  type PeerResolvers,
+} from './rules.js';
+import { securityGroupArn, toRevokedRule, toSdkTags, toSecurityGroup, toSecurityGroupRule } from './views.js';
+
+// ---------------------------------------------------------------- lookups shared by the actions
+
+/** `GroupId` as the rule actions check it: missing, empty and malformed each have their own text (B-9). */
+export function requireGroupId(groupId: string | undefined): string {
+  if (groupId === undefined) throw ec2Error('MissingParameter', 'groupId');
+  if (groupId === '') throw new Ec2Error('InvalidGroupId.Malformed', "The security-group ID '' is malformed");
+  if (!isSecurityGroupId(groupId)) throw ec2Error('InvalidGroupId.Malformed', groupId);
+  return groupId;
+}
+
+export function loadGroup(ctx: RequestContext, deps: Deps, groupId: string): GroupRecord {
+  const group = deps.store.getGroup(ctx.scope, groupId);
+  if (!group) throw ec2Error('InvalidGroup.NotFound', groupId);
+  return group;
+}
+
+/** Names resolve in the default VPC only (D-19, D-20). */
+function groupByNameInDefaultVpc(ctx: RequestContext, deps: Deps, groupName: string): Sequenced<GroupRecord> {
+  const defaultVpc = deps.store.getDefaultVpc(ctx.scope);
+  if (!defaultVpc) throw ec2Error('VPCIdNotSpecified');
+  const group = deps.store.findGroupByName(defaultVpc.vpcId, groupName);
+  if (!group) {
+    throw new Ec2Error(
+      'InvalidGroup.NotFound',
+      `The security group '${groupName}' does not exist in default VPC '${defaultVpc.vpcId}'`,
+    );
+  }
+  return group;
+}
+
+function peerResolvers(ctx: RequestContext, deps: Deps, group: GroupRecord): PeerResolvers {
+  return {
+    group(reference: GroupReference, userId: string | undefined) {
+      let peer: GroupRecord | undefined;
+      if ('groupId' in reference) {
+        peer = deps.store.getGroup(ctx.scope, reference.groupId);
+        // Only groups of this account are visible here; another owner's group "does not exist".
+        if (!peer || (userId !== undefined && userId !== ctx.scope.accountId)) {
+          throw ec2Error('InvalidGroup.NotFound', reference.groupId);
+        }
+      } else {
+        const defaultVpc = deps.store.getDefaultVpc(ctx.scope);
+        if (!defaultVpc || group.vpcId !== defaultVpc.vpcId) {
+          throw new Ec2Error(
+            'InvalidParameterCombination',
+            'An IP permission for a VPC security group may only include a group ID, not a group name.',
+          );
+        }
+        peer = groupByNameInDefaultVpc(ctx, deps, reference.groupName);
+      }
+      if (peer.vpcId !== group.vpcId) {
+        throw new Ec2Error('InvalidGroup.NotFound', 'You have specified two resources that belong to different networks.');
+      }
+      return { groupId: peer.groupId, userId: peer.ownerId };
+    },
+    prefixList(prefixListId: string) {
+      if (!deps.store.getPrefixList(ctx.scope, prefixListId)) throw ec2Error('InvalidPrefixListID.NotFound', prefixListId);
+    },
+  };
+}
+
+/**
+ * Rules per group, per direction and per IP family (§3.3). A CIDR counts once in its family; a
+ * group reference once in each family; a prefix list by its MaxEntries in its family.
+ */
+function assertWithinRuleQuota(ctx: RequestContext, deps: Deps, rules: readonly RuleSpec[]): void {
+  let ipv4 = 0;
+  let ipv6 = 0;
+  for (const rule of rules) {
+    const peer = rule.peer;
+    if (peer.kind === 'ipv4') ipv4 += 1;
+    else if (peer.kind === 'ipv6') ipv6 += 1;
+    else if (peer.kind === 'group') {
+      ipv4 += 1;
+      ipv6 += 1;
+    } else {
+      const list = deps.store.getPrefixList(ctx.scope, peer.prefixListId);
+      const weight = list?.maxEntries ?? 1;
+      if (list?.addressFamily === 'IPv6') ipv6 += weight;
+      else ipv4 += weight;
+    }
+  }
+  const limit = deps.limits.rulesPerSecurityGroup;
+  if (ipv4 > limit || ipv6 > limit) throw ec2Error('RulesPerSecurityGroupLimitExceeded');
+}
+
+// ---------------------------------------------------------------- authorize / revoke
+
+/** Authorize for either direction; ingress (its own issue) adds its legacy parameters on top. */
+export function authorizeRules(
+  direction: Direction,
+  ctx: RequestContext,
+  deps: Deps,
+  group: GroupRecord,
+  permissions: readonly IpPermission[],
+  tagSpecifications: AuthorizeSecurityGroupEgressRequest['TagSpecifications'],
+): AuthorizeSecurityGroupEgressResult {
+  if (permissions.length === 0) throw ec2Error('MissingParameter', 'ipPermissions');
+  const specs = expandPermissions(permissions, peerResolvers(ctx, deps, group), { purpose: 'authorize' });
+  const tags = tagsFromSpecifications(tagSpecifications, 'security-group-rule');
+  assertNoRepeats(specs);
+
+  const existing = deps.store.rulesOfGroup(group.groupId).filter((r) => r.direction === direction);
+  const existingKeys = new Set(existing.map(ruleIdentity));
+  for (const spec of specs) {
+    if (existingKeys.has(ruleIdentity(spec))) throw ec2Error('InvalidPermission.Duplicate', duplicateRuleText(spec));
+  }
+  assertWithinRuleQuota(ctx, deps, [...existing, ...specs]);
+
+  const created = deps.store.insertRules(ctx.scope, group.groupId, direction, specs, tags);
+  return { Return: true, SecurityGroupRules: created.map((rule) => toSecurityGroupRule(rule, ctx.scope)) };
+}
+
+export function revokeRules(
+  direction: Direction,
+  ctx: RequestContext,
+  deps: Deps,
+  group: GroupRecord,
+  permissions: readonly IpPermission[],
+  ruleIds: readonly string[],
+): RevokeSecurityGroupEgressResult {
+  if (permissions.length === 0 && ruleIds.length === 0) {
+    throw new Ec2Error('MissingParameter', 'The request must contain the parameter ipPermissions or securityGroupRuleIds');
+  }
+  const rules = deps.store.rulesOfGroup(group.groupId).filter((r) => r.direction === direction);
+  const toRevoke = new Map<string, RuleRecord>();
+
+  const byId = new Map(rules.map((r) => [r.ruleId, r]));
+  for (const ruleId of ruleIds) {
+    if (!isSecurityGroupRuleId(ruleId)) throw ec2Error('InvalidSecurityGroupRuleId.Malformed', ruleId);
+    const rule = byId.get(ruleId);
+    if (!rule) throw ec2Error('InvalidSecurityGroupRuleId.NotFound', ruleId);
+    toRevoke.set(rule.ruleId, rule);
+  }
+
+  const specs = expandPermissions(permissions, peerResolvers(ctx, deps, group), { purpose: 'revoke' });
+  const byIdentity = new Map(rules.map((r) => [ruleIdentity(r), r]));
+  const unmatched: RuleSpec[] = [];
+  for (const spec of specs) {
+    const rule = byIdentity.get(ruleIdentity(spec));
+    if (rule) toRevoke.set(rule.ruleId, rule);
+    else unmatched.push(spec);
+  }
+  // Outside the default VPC nothing is revoked unless everything matches (C-1, C-2); in the default
+  // VPC the matching rules go and the rest is reported back (C-3).
+  let unknown: IpPermission[] | undefined;
+  if (unmatched.length > 0) {
+    const defaultVpc = deps.store.getDefaultVpc(ctx.scope);
+    if (!defaultVpc || defaultVpc.vpcId !== group.vpcId) throw ec2Error('InvalidPermission.NotFound');
+    unknown = aggregatePermissions(
+      unmatched.map((spec) => ({ ...spec, ruleId: '', groupId: group.groupId, ownerId: group.ownerId, direction, tags: [] })),
+    );
+  }
+
+  for (const ruleId of toRevoke.keys()) deps.store.deleteRule(ruleId);
+  const revoked = [...toRevoke.values()];
+  return {
+    Return: true,
+    UnknownIpPermissions: unknown,
+    RevokedSecurityGroupRules: revoked.length > 0 ? revoked.map(toRevokedRule) : undefined,
+  };
+}
+
+export function authorizeSecurityGroupEgress(
+  input: AuthorizeSecurityGroupEgressRequest,
+  ctx: RequestContext,
+  deps: Deps,
+): AuthorizeSecurityGroupEgressResult {
+  const group = loadGroup(ctx, deps, requireGroupId(input.GroupId));
+  return authorizeRules('egress', ctx, deps, group, input.IpPermissions ?? [], input.TagSpecifications);
+}
+
+export function revokeSecurityGroupEgress(
+  input: RevokeSecurityGroupEgressRequest,
+  ctx: RequestContext,
+  deps: Deps,
+): RevokeSecurityGroupEgressResult {
+  const group = loadGroup(ctx, deps, requireGroupId(input.GroupId));
+  return revokeRules('egress', ctx, deps, group, input.IpPermissions ?? [], input.SecurityGroupRuleIds ?? []);
+}
+
+// ---------------------------------------------------------------- groups
+
+const NAME_OR_DESCRIPTION = /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]*$/;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+function validateGroupName(name: string | undefined): string {
+  if (name === undefined || name === '') throw ec2Error('MissingParameter', 'GroupName');
+  if (name.toLowerCase().startsWith('sg-')) {
+    throw invalidValue(`Value (${name}) for parameter GroupName is invalid. Group names may not be in the format sg-*.`);
+  }
+  if (name === 'default') throw invalidValue('Cannot use reserved security group name: default');
+  if (NON_ASCII.test(name)) {
+    throw invalidValue(`Value (${name}) for parameter GroupName is invalid. Character sets beyond ASCII are not supported.`);
+  }
+  if (name.length > 255 || !NAME_OR_DESCRIPTION.test(name)) throw invalidGroupName();
+  return name;
+}
+
+function validateGroupDescription(description: string | undefined): string {
+  if (description === undefined || description === '') throw ec2Error('MissingParameter', 'GroupDescription');
+  if (NON_ASCII.test(description)) {
+    throw invalidValue(
+      `Value (${description}) for parameter GroupDescription is invalid. Character sets beyond ASCII are not supported.`,
+    );
+  }
+  if (description.length > 255 || !NAME_OR_DESCRIPTION.test(description)) throw invalidGroupDescription();
+  return description;
+}
+
+export function createSecurityGroup(
+  input: CreateSecurityGroupRequest,
+  ctx: RequestContext,
+  deps: Deps,
+): CreateSecurityGroupResult {
+  const groupName = validateGroupName(input.GroupName);
+  const description = validateGroupDescription(input.Description);
+  const tags = tagsFromSpecifications(input.TagSpecifications, 'security-group');
+
+  // An unknown VpcId is NotFound even when it is not vpc-shaped (D-9).
+  const vpc =
+    input.VpcId !== undefined ? deps.store.getVpc(ctx.scope, input.VpcId) : deps.store.getDefaultVpc(ctx.scope);
+  if (!vpc) {
+    throw input.VpcId !== undefined ? ec2Error('InvalidVpcID.NotFound', input.VpcId) : ec2Error('VPCIdNotSpecified');
+  }
+  if (deps.store.findGroupByName(vpc.vpcId, groupName)) throw ec2Error('InvalidGroup.Duplicate', groupName, vpc.vpcId);
+  if (deps.store.countGroups(ctx.scope) >= deps.limits.securityGroupsPerRegion) {
+    throw ec2Error('SecurityGroupLimitExceeded', vpc.vpcId);
+  }
+
+  const groupId = deps.store.insertGroup(ctx.scope, { groupName, description, vpcId: vpc.vpcId, isDefault: false });
+  deps.store.insertRules(ctx.scope, groupId, 'egress', defaultEgressRules(vpc.ipv6CidrBlock !== undefined));
+  if (tags.length > 0) deps.store.setTags(ctx.scope, groupId, 'security-group', tags);
+  return {
+    GroupId: groupId,
+    Tags: tags.length > 0 ? toSdkTags(tags) : undefined,
+    SecurityGroupArn: securityGroupArn(ctx.scope, groupId),
+  };
+}
+
+export function deleteSecurityGroup(
+  input: DeleteSecurityGroupRequest,
+  ctx: RequestContext,
+  deps: Deps,
+): DeleteSecurityGroupResult {
+  let group: GroupRecord;
+  if (input.GroupId !== undefined) {
+    group = loadGroup(ctx, deps, requireGroupId(input.GroupId));
+  } else if (input.GroupName !== undefined) {
+    const defaultVpc = deps.store.getDefaultVpc(ctx.scope);
+    if (!defaultVpc) {
+      throw new Ec2Error(
+        'VPCIdNotSpecified',
+        'No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.',
+      );
+    }
+    group = groupByNameInDefaultVpc(ctx, deps, input.GroupName);
+  } else {
+    throw new Ec2Error('MissingParameter', 'The request must contain the parameter groupName or groupId');
+  }
+  if (group.isDefault) throw ec2Error('CannotDelete', group.groupId);
+  if (deps.store.isGroupReferencedByOthers(group.groupId)) throw ec2Error('DependencyViolation', group.groupId);
+  deps.store.deleteGroup(group.groupId);
+  return { Return: true, GroupId: group.groupId };
+}
+
+export function describeSecurityGroups(
+  input: DescribeSecurityGroupsRequest,
+  ctx: RequestContext,
+  deps: Deps,
+): DescribeSecurityGroupsResult {
+  validatePageRequest(input);
+  const matches = compileFilters(input.Filters, SECURITY_GROUP_FILTERS);
+  const { store } = deps;
+
+  let groups: Sequenced<GroupRecord>[];
+  const ids = input.GroupIds ?? [];
+  const names = input.GroupNames ?? [];
+  if (ids.length > 0 || names.length > 0) {
+    const chosen = new Map<string, Sequenced<GroupRecord>>();
+    for (const id of ids) {
+      if (!isSecurityGroupId(id)) throw ec2Error('InvalidGroupId.Malformed', id);
+      const group = store.getGroup(ctx.scope, id);
+      if (!group) throw ec2Error('InvalidGroup.NotFound', id);
+      chosen.set(group.groupId, group);
+    }
+    for (const name of names) {
+      const group = groupByNameInDefaultVpc(ctx, deps, name);
+      chosen.set(group.groupId, group);
+    }
+    groups = [...chosen.values()].sort((a, b) => a.seq - b.seq);
+  } else {
+    groups = store.listGroups(ctx.scope);
+  }
+
+  // One query for all rules when listing many groups; per group when a few were named.
+  const rulesByGroup = new Map<string, RuleRecord[]>();
+  const rules = groups.length > 20 ? store.listRules(ctx.scope) : groups.flatMap((g) => store.rulesOfGroup(g.groupId));
+  for (const rule of rules) {
+    let list = rulesByGroup.get(rule.groupId);
+    if (!list) rulesByGroup.set(rule.groupId, (list = []));
+    list.push(rule);
+  }
+  const nameCache = new Map<string, string | undefined>();
+  const groupNameOf = (groupId: string) => {
+    if (!nameCache.has(groupId)) nameCache.set(groupId, store.getGroup(ctx.scope, groupId)?.groupName);
+    return nameCache.get(groupId);
+  };
+
+  const selected = groups.filter((group) =>
+    matches({ group, rules: rulesByGroup.get(group.groupId) ?? [], groupNameOf } satisfies GroupWithRules),
+  );
+  const page = takePage(selected, input);
+  return {
+    SecurityGroups: page.items.map((group) => toSecurityGroup(group, rulesByGroup.get(group.groupId) ?? [], ctx.scope)),
+    NextToken: page.nextToken,
+  };
+}
+
+export function describeSecurityGroupRules(
+  input: DescribeSecurityGroupRulesRequest,
+  ctx: RequestContext,
+  deps: Deps,
+): DescribeSecurityGroupRulesResult {
+  validatePageRequest(input);
+  const matches = compileFilters(input.Filters, SECURITY_GROUP_RULE_FILTERS);
+  const { store } = deps;
+
+  let candidates: Sequenced<RuleRecord>[];
+  const ids = input.SecurityGroupRuleIds ?? [];
+  const groupFilter = input.Filters?.find((f) => f.Name === 'group-id');
+  if (ids.length > 0) {
+    candidates = ids.map((id) => {
+      if (!isSecurityGroupRuleId(id)) throw ec2Error('InvalidSecurityGroupRuleId.Malformed', id);
+      const rule = store.getRule(ctx.scope, id);
+      if (!rule) throw ec2Error('InvalidSecurityGroupRuleId.NotFound', id);
+      return rule;
+    });
+    candidates = [...new Map(candidates.map((r) => [r.ruleId, r])).values()].sort((a, b) => a.seq - b.seq);
+  } else if (groupFilter?.Values && groupFilter.Values.every((v) => !v.includes('*') && !v.includes('?'))) {
+    // The common case (Terraform, the CLI): rules of named groups, read through the group index.
+    const groupIds = [...new Set(groupFilter.Values)];
+    candidates = groupIds
+      .flatMap((id) => (store.getGroup(ctx.scope, id) ? store.rulesOfGroup(id) : []))
+      .sort((a, b) => a.seq - b.seq);
+  } else {
+    candidates = store.listRules(ctx.scope);
+  }
+
+  const page = takePage(candidates.filter(matches), input);
+  return {
+    SecurityGroupRules: page.items.map((rule) => toSecurityGroupRule(rule, ctx.scope)),
+    NextToken: page.nextToken,
+  };
+}

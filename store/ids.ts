@@ -1,0 +1,44 @@
+/**
+ * Resource ids: `<prefix>-` + 17 lower-case hex digits, as AWS makes them today. Ids in the older
+ * 8-hex form (`sg-1a2b3c4d`) are well-formed too: users paste them from old docs and examples.
+ */
+import { randomBytes } from 'node:crypto';
+
+declare const brand: unique symbol;
+type Id<Prefix extends string> = string & { readonly [brand]: Prefix };
+
+export type SecurityGroupId = Id<'sg'>;
+export type SecurityGroupRuleId = Id<'sgr'>;
+export type VpcId = Id<'vpc'>;
+export type PrefixListId = Id<'pl'>;
+
+// Refilled in blocks: one randomBytes call per 512 ids keeps id creation off the profile.
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+function randomHex17(): string {
+  if (poolOffset + 9 > pool.length) {
+    pool = randomBytes(9 * 512);
+    poolOffset = 0;
+  }
+  const hex = pool.toString('hex', poolOffset, poolOffset + 9).slice(0, 17);
+  poolOffset += 9;
+  return hex;
+}
+
+export const newSecurityGroupId = (): SecurityGroupId => `sg-${randomHex17()}` as SecurityGroupId;
+export const newSecurityGroupRuleId = (): SecurityGroupRuleId => `sgr-${randomHex17()}` as SecurityGroupRuleId;
+export const newVpcId = (): VpcId => `vpc-${randomHex17()}` as VpcId;
+export const newPrefixListId = (): PrefixListId => `pl-${randomHex17()}` as PrefixListId;
+export const newDhcpOptionsId = (): string => `dopt-${randomHex17()}`;
+export const newCidrAssociationId = (): string => `vpc-cidr-assoc-${randomHex17()}`;
+
+const wellFormed = (prefix: string) => new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`);
+const SG = wellFormed('sg');
+const SGR = wellFormed('sgr');
+const VPC = wellFormed('vpc');
+const PL = wellFormed('pl');
+
+export const isSecurityGroupId = (s: string): s is SecurityGroupId => SG.test(s);
+export const isSecurityGroupRuleId = (s: string): s is SecurityGroupRuleId => SGR.test(s);
+export const isVpcId = (s: string): s is VpcId => VPC.test(s);
+export const isPrefixListId = (s: string): s is PrefixListId => PL.test(s);

@@ -1,0 +1,106 @@
+/**
+ * The domain records the store hands out and takes in (camelCase), shared by handlers and rules.
+ * Row types that mirror SQL columns stay private to the store.
+ */
+
+/** Every resource lives in one account and one region; nothing crosses scopes. */
+export interface Scope {
+  readonly accountId: string;
+  readonly region: string;
+}
+
+export type Direction = 'ingress' | 'egress';
+
+/** The one source (ingress) or destination (egress) of a rule. */
+export type Peer =
+  | { readonly kind: 'ipv4'; readonly cidr: string }
+  | { readonly kind: 'ipv6'; readonly cidr: string }
+  | { readonly kind: 'prefixList'; readonly prefixListId: string }
+  | { readonly kind: 'group'; readonly groupId: string; readonly userId: string };
+
+/**
+ * A rule as EC2 stores it after normalisation: the protocol is `tcp`/`udp`/`icmp`/`icmpv6`, `-1`
+ * or another protocol number as text; ports are -1 where the protocol has none.
+ */
+export interface RuleSpec {
+  readonly protocol: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly peer: Peer;
+  readonly description: string | undefined;
+}
+
+export interface Tag {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface RuleRecord extends RuleSpec {
+  readonly ruleId: string;
+  readonly groupId: string;
+  readonly ownerId: string;
+  readonly direction: Direction;
+  readonly tags: readonly Tag[];
+}
+
+export interface GroupRecord {
+  readonly groupId: string;
+  readonly groupName: string;
+  readonly description: string;
+  readonly vpcId: string;
+  readonly ownerId: string;
+  /** The `default` group every VPC gets: it cannot be deleted by a user. */
+  readonly isDefault: boolean;
+  readonly tags: readonly Tag[];
+}
+
+export interface VpcRecord {
+  readonly vpcId: string;
+  readonly ownerId: string;
+  readonly cidrBlock: string;
+  readonly cidrAssociationId: string;
+  readonly ipv6CidrBlock: string | undefined;
+  readonly ipv6AssociationId: string | undefined;
+  readonly isDefault: boolean;
+  readonly instanceTenancy: string;
+  readonly dhcpOptionsId: string;
+  readonly tags: readonly Tag[];
+}
+
+export interface PrefixListRecord {
+  readonly prefixListId: string;
+  readonly name: string;
+  readonly addressFamily: 'IPv4' | 'IPv6';
+  readonly maxEntries: number;
+  /** `AWS` for the AWS-managed lists every region has, else the account id. */
+  readonly ownerId: string;
+}
+
+/** The key that makes two rules "the same rule" for EC2: everything but the description. */
+export function ruleIdentity(spec: Pick<RuleSpec, 'protocol' | 'fromPort' | 'toPort' | 'peer'>): string {
+  return `${spec.protocol}|${spec.fromPort}|${spec.toPort}|${peerKind(spec.peer)}|${peerValue(spec.peer)}`;
+}
+
+export function peerKind(peer: Peer): 'ipv4' | 'ipv6' | 'pl' | 'sg' {
+  switch (peer.kind) {
+    case 'ipv4':
+    case 'ipv6':
+      return peer.kind;
+    case 'prefixList':
+      return 'pl';
+    case 'group':
+      return 'sg';
+  }
+}
+
+export function peerValue(peer: Peer): string {
+  switch (peer.kind) {
+    case 'ipv4':
+    case 'ipv6':
+      return peer.cidr;
+    case 'prefixList':
+      return peer.prefixListId;
+    case 'group':
+      return peer.groupId;
+  }
+}

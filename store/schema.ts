@@ -1,0 +1,93 @@
+/**
+ * The one schema. Every resource row carries its account and region; `seq` (AUTOINCREMENT, never
+ * reused) gives the stable order that describe calls and their NextToken paging rely on.
+ *
+ * The unique index on rules is the last line of defence for EC2's "no duplicate rule" promise: even
+ * a bug in the duplicate check cannot store the same rule twice.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- An (account, region) pair whose defaults (default VPC, its default group, AWS-managed prefix
+-- lists) have been created. Kept so a user who deletes the default VPC does not get it back.
+CREATE TABLE IF NOT EXISTS scopes (
+  account_id TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  PRIMARY KEY (account_id, region)
+);
+
+CREATE TABLE IF NOT EXISTS vpcs (
+  seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+  vpc_id              TEXT NOT NULL UNIQUE,
+  account_id          TEXT NOT NULL,
+  region              TEXT NOT NULL,
+  cidr_block          TEXT NOT NULL,
+  cidr_association_id TEXT NOT NULL,
+  ipv6_cidr_block     TEXT,            -- NULL when the VPC has no IPv6 block
+  ipv6_association_id TEXT,
+  is_default          INTEGER NOT NULL, -- 0/1
+  instance_tenancy    TEXT NOT NULL,
+  dhcp_options_id     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS vpcs_by_scope ON vpcs (account_id, region, seq);
+
+CREATE TABLE IF NOT EXISTS security_groups (
+  seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+  group_id       TEXT NOT NULL UNIQUE,
+  account_id     TEXT NOT NULL,
+  region         TEXT NOT NULL,
+  vpc_id         TEXT NOT NULL REFERENCES vpcs (vpc_id),
+  group_name     TEXT NOT NULL,
+  group_name_key TEXT NOT NULL,        -- lower-case name: EC2 names are unique per VPC regardless of case
+  description    TEXT NOT NULL,
+  is_default     INTEGER NOT NULL,     -- 0/1: the VPC's "default" group
+  UNIQUE (vpc_id, group_name_key)
+);
+CREATE INDEX IF NOT EXISTS security_groups_by_scope ON security_groups (account_id, region, seq);
+
+CREATE TABLE IF NOT EXISTS security_group_rules (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  rule_id      TEXT NOT NULL UNIQUE,
+  group_id     TEXT NOT NULL REFERENCES security_groups (group_id) ON DELETE CASCADE,
+  account_id   TEXT NOT NULL,
+  region       TEXT NOT NULL,
+  is_egress    INTEGER NOT NULL,       -- 0 ingress, 1 egress
+  ip_protocol  TEXT NOT NULL,          -- normalised: tcp/udp/icmp/icmpv6, -1 or a protocol number
+  from_port    INTEGER NOT NULL,       -- -1 where the protocol has no ports
+  to_port      INTEGER NOT NULL,
+  peer_kind    TEXT NOT NULL,          -- ipv4 | ipv6 | pl | sg
+  peer         TEXT NOT NULL,          -- canonical CIDR, prefix-list id or group id
+  peer_user_id TEXT,                   -- owner of a referenced group
+  description  TEXT,
+  UNIQUE (group_id, is_egress, ip_protocol, from_port, to_port, peer_kind, peer)
+);
+CREATE INDEX IF NOT EXISTS rules_by_scope ON security_group_rules (account_id, region, seq);
+CREATE INDEX IF NOT EXISTS rules_by_peer ON security_group_rules (peer, peer_kind);
+
+CREATE TABLE IF NOT EXISTS prefix_lists (
+  seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+  prefix_list_id TEXT NOT NULL,
+  account_id     TEXT NOT NULL,
+  region         TEXT NOT NULL,
+  name           TEXT NOT NULL,
+  address_family TEXT NOT NULL,        -- IPv4 | IPv6
+  max_entries    INTEGER NOT NULL,
+  owner_id       TEXT NOT NULL,        -- 'AWS' for AWS-managed lists
+  UNIQUE (account_id, region, prefix_list_id)
+);
+
+CREATE TABLE IF NOT EXISTS tags (
+  resource_id   TEXT NOT NULL,
+  resource_type TEXT NOT NULL,         -- security-group | security-group-rule | vpc | prefix-list
+  account_id    TEXT NOT NULL,
+  region        TEXT NOT NULL,
+  key           TEXT NOT NULL,
+  value         TEXT NOT NULL,
+  PRIMARY KEY (resource_id, key)
+);
+`;

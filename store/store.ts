@@ -1,0 +1,509 @@
+/**
+ * The repository over the schema: statements prepared once, typed rows mapped to records in one
+ * function per table, and `transaction()` so a request's reads and writes happen as one unit.
+ *
+ * The store knows SQL and nothing of EC2's errors: it returns records or `undefined`, and the
+ * handlers decide what that means inside the same transaction.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from './db.js';
+import {
+  newCidrAssociationId,
+  newDhcpOptionsId,
+  newSecurityGroupId,
+  newSecurityGroupRuleId,
+  newVpcId,
+} from './ids.js';
+import {
+  peerKind,
+  peerValue,
+  type Direction,
+  type GroupRecord,
+  type Peer,
+  type PrefixListRecord,
+  type RuleRecord,
+  type RuleSpec,
+  type Scope,
+  type Tag,
+  type VpcRecord,
+} from './records.js';
+
+// ---------------------------------------------------------------- rows (mirror the columns)
+
+interface VpcRow {
+  seq: number;
+  vpc_id: string;
+  account_id: string;
+  region: string;
+  cidr_block: string;
+  cidr_association_id: string;
+  ipv6_cidr_block: string | null;
+  ipv6_association_id: string | null;
+  is_default: number;
+  instance_tenancy: string;
+  dhcp_options_id: string;
+}
+interface GroupRow {
+  seq: number;
+  group_id: string;
+  account_id: string;
+  region: string;
+  vpc_id: string;
+  group_name: string;
+  group_name_key: string;
+  description: string;
+  is_default: number;
+}
+interface RuleRow {
+  seq: number;
+  rule_id: string;
+  group_id: string;
+  account_id: string;
+  region: string;
+  is_egress: number;
+  ip_protocol: string;
+  from_port: number;
+  to_port: number;
+  peer_kind: 'ipv4' | 'ipv6' | 'pl' | 'sg';
+  peer: string;
+  peer_user_id: string | null;
+  description: string | null;
+}
+interface PrefixListRow {
+  prefix_list_id: string;
+  name: string;
+  address_family: 'IPv4' | 'IPv6';
+  max_entries: number;
+  owner_id: string;
+}
+interface TagRow {
+  resource_id: string;
+  key: string;
+  value: string;
+}
+
+export type TaggedResourceType = 'security-group' | 'security-group-rule' | 'vpc' | 'prefix-list';
+
+/** A record with the `seq` its describe call pages by. */
+export type Sequenced<T> = T & { readonly seq: number };
+
+/** The AWS-managed prefix lists every region has (aws-reference G-2). */
+const AWS_MANAGED_PREFIX_LISTS = [
+  { service: 's3', maxEntries: 1 },
+  { service: 'dynamodb', maxEntries: 1 },
+] as const;
+
+export const DEFAULT_VPC_CIDR = '172.31.0.0/16';
+
+export function createStore(db: Db) {
+  const sql = {
+    scopeExists: db.prepare<[string, string], { one: number }>(
+      'SELECT 1 AS one FROM scopes WHERE account_id = ? AND region = ?',
+    ),
+    insertScope: db.prepare<[string, string]>('INSERT INTO scopes (account_id, region) VALUES (?, ?)'),
+
+    insertVpc: db.prepare(
+      `INSERT INTO vpcs (vpc_id, account_id, region, cidr_block, cidr_association_id, ipv6_cidr_block,
+         ipv6_association_id, is_default, instance_tenancy, dhcp_options_id)
+       VALUES (@vpc_id, @account_id, @region, @cidr_block, @cidr_association_id, @ipv6_cidr_block,
+         @ipv6_association_id, @is_default, @instance_tenancy, @dhcp_options_id)`,
+    ),
+    vpcById: db.prepare<[string, string, string], VpcRow>(
+      'SELECT * FROM vpcs WHERE vpc_id = ? AND account_id = ? AND region = ?',
+    ),
+    defaultVpc: db.prepare<[string, string], VpcRow>(
+      'SELECT * FROM vpcs WHERE account_id = ? AND region = ? AND is_default = 1',
+    ),
+    vpcsOfScope: db.prepare<[string, string], VpcRow>(
+      'SELECT * FROM vpcs WHERE account_id = ? AND region = ? ORDER BY seq',
+    ),
+    deleteVpc: db.prepare<[string]>('DELETE FROM vpcs WHERE vpc_id = ?'),
+
+    insertGroup: db.prepare(
+      `INSERT INTO security_groups (group_id, account_id, region, vpc_id, group_name, group_name_key, description, is_default)
+       VALUES (@group_id, @account_id, @region, @vpc_id, @group_name, @group_name_key, @description, @is_default)`,
+    ),
+    groupById: db.prepare<[string, string, string], GroupRow>(
+      'SELECT * FROM security_groups WHERE group_id = ? AND account_id = ? AND region = ?',
+    ),
+    groupByName: db.prepare<[string, string], GroupRow>(
+      'SELECT * FROM security_groups WHERE vpc_id = ? AND group_name_key = ?',
+    ),
+    groupsOfScope: db.prepare<[string, string], GroupRow>(
+      'SELECT * FROM security_groups WHERE account_id = ? AND region = ? ORDER BY seq',
+    ),
+    groupsOfVpc: db.prepare<[string], GroupRow>('SELECT * FROM security_groups WHERE vpc_id = ? ORDER BY seq'),
+    countGroupsOfScope: db.prepare<[string, string], { n: number }>(
+      'SELECT count(*) AS n FROM security_groups WHERE account_id = ? AND region = ?',
+    ),
+    deleteGroup: db.prepare<[string]>('DELETE FROM security_groups WHERE group_id = ?'),
+
+    insertRule: db.prepare(
+      `INSERT INTO security_group_rules (rule_id, group_id, account_id, region, is_egress, ip_protocol,
+         from_port, to_port, peer_kind, peer, peer_user_id, description)
+       VALUES (@rule_id, @group_id, @account_id, @region, @is_egress, @ip_protocol, @from_port, @to_port,
+         @peer_kind, @peer, @peer_user_id, @description)`,
+    ),
+    rulesOfGroup: db.prepare<[string], RuleRow>('SELECT * FROM security_group_rules WHERE group_id = ? ORDER BY seq'),
+    rulesOfScope: db.prepare<[string, string], RuleRow>(
+      'SELECT * FROM security_group_rules WHERE account_id = ? AND region = ? ORDER BY seq',
+    ),
+    ruleById: db.prepare<[string, string, string], RuleRow>(
+      'SELECT * FROM security_group_rules WHERE rule_id = ? AND account_id = ? AND region = ?',
+    ),
+    rulesReferencingGroup: db.prepare<[string, string], { n: number }>(
+      "SELECT count(*) AS n FROM security_group_rules WHERE peer = ? AND peer_kind = 'sg' AND group_id <> ?",
+    ),
+    deleteRule: db.prepare<[string]>('DELETE FROM security_group_rules WHERE rule_id = ?'),
+    updateRuleDescription: db.prepare<[string | null, string]>(
+      'UPDATE security_group_rules SET description = ? WHERE rule_id = ?',
+    ),
+
+    insertPrefixList: db.prepare(
+      `INSERT INTO prefix_lists (prefix_list_id, account_id, region, name, address_family, max_entries, owner_id)
+       VALUES (@prefix_list_id, @account_id, @region, @name, @address_family, @max_entries, @owner_id)`,
+    ),
+    prefixListById: db.prepare<[string, string, string], PrefixListRow>(
+      'SELECT * FROM prefix_lists WHERE prefix_list_id = ? AND account_id = ? AND region = ?',
+    ),
+
+    tagsOf: db.prepare<[string], TagRow>('SELECT resource_id, key, value FROM tags WHERE resource_id = ? ORDER BY rowid'),
+    tagsOfMany: db.prepare<[string], TagRow>(
+      'SELECT resource_id, key, value FROM tags WHERE resource_id IN (SELECT value FROM json_each(?)) ORDER BY rowid',
+    ),
+    tagsOfScope: db.prepare<[string, string, string], TagRow>(
+      'SELECT resource_id, key, value FROM tags WHERE account_id = ? AND region = ? AND resource_type = ? ORDER BY rowid',
+    ),
+    upsertTag: db.prepare(
+      `INSERT INTO tags (resource_id, resource_type, account_id, region, key, value)
+       VALUES (@resource_id, @resource_type, @account_id, @region, @key, @value)
+       ON CONFLICT (resource_id, key) DO UPDATE SET value = excluded.value`,
+    ),
+    deleteTagsOf: db.prepare<[string]>('DELETE FROM tags WHERE resource_id = ?'),
+    deleteTagsOfGroupRules: db.prepare<[string]>(
+      'DELETE FROM tags WHERE resource_id IN (SELECT rule_id FROM security_group_rules WHERE group_id = ?)',
+    ),
+  };
+
+  // ---------------------------------------------------------------- row → record
+
+  const toVpc = (row: VpcRow, tags: readonly Tag[]): Sequenced<VpcRecord> => ({
+    seq: row.seq,
+    vpcId: row.vpc_id,
+    ownerId: row.account_id,
+    cidrBlock: row.cidr_block,
+    cidrAssociationId: row.cidr_association_id,
+    ipv6CidrBlock: row.ipv6_cidr_block ?? undefined,
+    ipv6AssociationId: row.ipv6_association_id ?? undefined,
+    isDefault: row.is_default === 1,
+    instanceTenancy: row.instance_tenancy,
+    dhcpOptionsId: row.dhcp_options_id,
+    tags,
+  });
+
+  const toGroup = (row: GroupRow, tags: readonly Tag[]): Sequenced<GroupRecord> => ({
+    seq: row.seq,
+    groupId: row.group_id,
+    groupName: row.group_name,
+    description: row.description,
+    vpcId: row.vpc_id,
+    ownerId: row.account_id,
+    isDefault: row.is_default === 1,
+    tags,
+  });
+
+  const toPeer = (row: RuleRow): Peer => {
+    switch (row.peer_kind) {
+      case 'ipv4':
+      case 'ipv6':
+        return { kind: row.peer_kind, cidr: row.peer };
+      case 'pl':
+        return { kind: 'prefixList', prefixListId: row.peer };
+      case 'sg':
+        return { kind: 'group', groupId: row.peer, userId: row.peer_user_id ?? row.account_id };
+    }
+  };
+
+  const toRule = (row: RuleRow, tags: readonly Tag[]): Sequenced<RuleRecord> => ({
+    seq: row.seq,
+    ruleId: row.rule_id,
+    groupId: row.group_id,
+    ownerId: row.account_id,
+    direction: row.is_egress === 1 ? 'egress' : 'ingress',
+    protocol: row.ip_protocol,
+    fromPort: row.from_port,
+    toPort: row.to_port,
+    peer: toPeer(row),
+    description: row.description ?? undefined,
+    tags,
+  });
+
+  const toPrefixList = (row: PrefixListRow): PrefixListRecord => ({
+    prefixListId: row.prefix_list_id,
+    name: row.name,
+    addressFamily: row.address_family,
+    maxEntries: row.max_entries,
+    ownerId: row.owner_id,
+  });
+
+  /** Tags of many resources in one query, grouped by resource id. */
+  function tagsByResource(rows: TagRow[]): Map<string, Tag[]> {
+    const map = new Map<string, Tag[]>();
+    for (const row of rows) {
+      let list = map.get(row.resource_id);
+      if (!list) map.set(row.resource_id, (list = []));
+      list.push({ key: row.key, value: row.value });
+    }
+    return map;
+  }
+  const NO_TAGS: readonly Tag[] = Object.freeze([]);
+  const tagsOfOne = (resourceId: string): readonly Tag[] => {
+    const rows = sql.tagsOf.all(resourceId);
+    return rows.length === 0 ? NO_TAGS : rows.map((r) => ({ key: r.key, value: r.value }));
+  };
+  const tagsOfIds = (ids: readonly string[]): Map<string, Tag[]> =>
+    ids.length === 0 ? new Map() : tagsByResource(sql.tagsOfMany.all(JSON.stringify(ids)));
+
+  function mapRules(rows: RuleRow[]): Sequenced<RuleRecord>[] {
+    const tags = tagsOfIds(rows.map((r) => r.rule_id));
+    return rows.map((row) => toRule(row, tags.get(row.rule_id) ?? NO_TAGS));
+  }
+
+  // ---------------------------------------------------------------- writes used by several resources
+
+  function setTags(scope: Scope, resourceId: string, resourceType: TaggedResourceType, tags: readonly Tag[]): void {
+    for (const tag of tags) {
+      sql.upsertTag.run({
+        resource_id: resourceId,
+        resource_type: resourceType,
+        account_id: scope.accountId,
+        region: scope.region,
+        key: tag.key,
+        value: tag.value,
+      });
+    }
+  }
+
+  function insertGroup(
+    scope: Scope,
+    group: { groupName: string; description: string; vpcId: string; isDefault: boolean },
+  ): string {
+    const groupId = newSecurityGroupId();
+    sql.insertGroup.run({
+      group_id: groupId,
+      account_id: scope.accountId,
+      region: scope.region,
+      vpc_id: group.vpcId,
+      group_name: group.groupName,
+      group_name_key: group.groupName.toLowerCase(),
+      description: group.description,
+      is_default: group.isDefault ? 1 : 0,
+    });
+    return groupId;
+  }
+
+  function insertRules(
+    scope: Scope,
+    groupId: string,
+    direction: Direction,
+    specs: readonly RuleSpec[],
+    tags: readonly Tag[] = NO_TAGS,
+  ): RuleRecord[] {
+    return specs.map((spec) => {
+      const ruleId = newSecurityGroupRuleId();
+      sql.insertRule.run({
+        rule_id: ruleId,
+        group_id: groupId,
+        account_id: scope.accountId,
+        region: scope.region,
+        is_egress: direction === 'egress' ? 1 : 0,
+        ip_protocol: spec.protocol,
+        from_port: spec.fromPort,
+        to_port: spec.toPort,
+        peer_kind: peerKind(spec.peer),
+        peer: peerValue(spec.peer),
+        peer_user_id: spec.peer.kind === 'group' ? spec.peer.userId : null,
+        description: spec.description ?? null,
+      });
+      if (tags.length > 0) setTags(scope, ruleId, 'security-group-rule', tags);
+      return { ...spec, ruleId, groupId, ownerId: scope.accountId, direction, tags };
+    });
+  }
+
+  /**
+   * A VPC's `default` group with AWS's default rules: all traffic in from members of the group
+   * itself, all traffic out to 0.0.0.0/0 (and ::/0 when the VPC has IPv6). aws-reference D-23.
+   */
+  function insertDefaultGroup(scope: Scope, vpc: { vpcId: string; hasIpv6: boolean }): string {
+    const groupId = insertGroup(scope, {
+      groupName: 'default',
+      description: 'default VPC security group',
+      vpcId: vpc.vpcId,
+      isDefault: true,
+    });
+    const all = { protocol: '-1', fromPort: -1, toPort: -1, description: undefined };
+    insertRules(scope, groupId, 'ingress', [{ ...all, peer: { kind: 'group', groupId, userId: scope.accountId } }]);
+    insertRules(scope, groupId, 'egress', defaultEgressRules(vpc.hasIpv6));
+    return groupId;
+  }
+
+  function insertVpc(
+    scope: Scope,
+    vpc: { cidrBlock: string; ipv6CidrBlock?: string; isDefault: boolean; instanceTenancy: string },
+  ): string {
+    const vpcId = newVpcId();
+    sql.insertVpc.run({
+      vpc_id: vpcId,
+      account_id: scope.accountId,
+      region: scope.region,
+      cidr_block: vpc.cidrBlock,
+      cidr_association_id: newCidrAssociationId(),
+      ipv6_cidr_block: vpc.ipv6CidrBlock ?? null,
+      ipv6_association_id: vpc.ipv6CidrBlock ? newCidrAssociationId() : null,
+      is_default: vpc.isDefault ? 1 : 0,
+      instance_tenancy: vpc.instanceTenancy,
+      dhcp_options_id: newDhcpOptionsId(),
+    });
+    insertDefaultGroup(scope, { vpcId, hasIpv6: vpc.ipv6CidrBlock !== undefined });
+    return vpcId;
+  }
+
+  /** Ids of AWS-managed lists are the same for every account of a region, as on AWS. */
+  function awsManagedPrefixListId(region: string, service: string): string {
+    return `pl-${createHash('sha256').update(`${region}/${service}`).digest('hex').slice(0, 17)}`;
+  }
+
+  // ---------------------------------------------------------------- the store's API
+
+  const seededScopes = new Set<string>();
+
+  return {
+    /** Runs `fn` in one SQLite transaction: any throw rolls back every write it made. */
+    transaction<T>(fn: () => T): T {
+      return db.transaction(fn)();
+    },
+
+    /** Creates an account-region's defaults the first time it is used. */
+    ensureScope(scope: Scope): void {
+      const key = `${scope.accountId}/${scope.region}`;
+      if (seededScopes.has(key)) return;
+      db.transaction(() => {
+        if (sql.scopeExists.get(scope.accountId, scope.region)) return;
+        sql.insertScope.run(scope.accountId, scope.region);
+        insertVpc(scope, { cidrBlock: DEFAULT_VPC_CIDR, isDefault: true, instanceTenancy: 'default' });
+        for (const list of AWS_MANAGED_PREFIX_LISTS) {
+          sql.insertPrefixList.run({
+            prefix_list_id: awsManagedPrefixListId(scope.region, list.service),
+            account_id: scope.accountId,
+            region: scope.region,
+            name: `com.amazonaws.${scope.region}.${list.service}`,
+            address_family: 'IPv4',
+            max_entries: list.maxEntries,
+            owner_id: 'AWS',
+          });
+        }
+      })();
+      seededScopes.add(key);
+    },
+
+    /** Forgets which scopes were seeded (after the database was emptied). */
+    forgetSeededScopes(): void {
+      seededScopes.clear();
+    },
+
+    // ---- VPCs
+    insertVpc,
+    getVpc(scope: Scope, vpcId: string): Sequenced<VpcRecord> | undefined {
+      const row = sql.vpcById.get(vpcId, scope.accountId, scope.region);
+      return row && toVpc(row, tagsOfOne(row.vpc_id));
+    },
+    getDefaultVpc(scope: Scope): Sequenced<VpcRecord> | undefined {
+      const row = sql.defaultVpc.get(scope.accountId, scope.region);
+      return row && toVpc(row, tagsOfOne(row.vpc_id));
+    },
+    listVpcs(scope: Scope): Sequenced<VpcRecord>[] {
+      const rows = sql.vpcsOfScope.all(scope.accountId, scope.region);
+      const tags = tagsByResource(sql.tagsOfScope.all(scope.accountId, scope.region, 'vpc'));
+      return rows.map((row) => toVpc(row, tags.get(row.vpc_id) ?? NO_TAGS));
+    },
+    /** Groups of a VPC other than its default group: what keeps a VPC from being deleted. */
+    countNonDefaultGroupsOfVpc(vpcId: string): number {
+      return sql.groupsOfVpc.all(vpcId).filter((g) => g.is_default === 0).length;
+    },
+    /** Deletes a VPC with its default group, that group's rules, and all their tags. */
+    deleteVpc(vpcId: string): void {
+      for (const group of sql.groupsOfVpc.all(vpcId)) {
+        sql.deleteTagsOfGroupRules.run(group.group_id);
+        sql.deleteTagsOf.run(group.group_id);
+        sql.deleteGroup.run(group.group_id);
+      }
+      sql.deleteTagsOf.run(vpcId);
+      sql.deleteVpc.run(vpcId);
+    },
+
+    // ---- security groups
+    insertGroup,
+    insertDefaultGroup,
+    getGroup(scope: Scope, groupId: string): Sequenced<GroupRecord> | undefined {
+      const row = sql.groupById.get(groupId, scope.accountId, scope.region);
+      return row && toGroup(row, tagsOfOne(row.group_id));
+    },
+    findGroupByName(vpcId: string, groupName: string): Sequenced<GroupRecord> | undefined {
+      const row = sql.groupByName.get(vpcId, groupName.toLowerCase());
+      return row && toGroup(row, tagsOfOne(row.group_id));
+    },
+    listGroups(scope: Scope): Sequenced<GroupRecord>[] {
+      const rows = sql.groupsOfScope.all(scope.accountId, scope.region);
+      const tags = tagsByResource(sql.tagsOfScope.all(scope.accountId, scope.region, 'security-group'));
+      return rows.map((row) => toGroup(row, tags.get(row.group_id) ?? NO_TAGS));
+    },
+    countGroups(scope: Scope): number {
+      return sql.countGroupsOfScope.get(scope.accountId, scope.region)!.n;
+    },
+    /** Whether any other group's rule names this group as its peer (EC2's DependencyViolation). */
+    isGroupReferencedByOthers(groupId: string): boolean {
+      return sql.rulesReferencingGroup.get(groupId, groupId)!.n > 0;
+    },
+    deleteGroup(groupId: string): void {
+      sql.deleteTagsOfGroupRules.run(groupId);
+      sql.deleteTagsOf.run(groupId);
+      sql.deleteGroup.run(groupId); // rules go with it (ON DELETE CASCADE)
+    },
+
+    // ---- rules
+    insertRules,
+    rulesOfGroup(groupId: string): Sequenced<RuleRecord>[] {
+      return mapRules(sql.rulesOfGroup.all(groupId));
+    },
+    listRules(scope: Scope): Sequenced<RuleRecord>[] {
+      return mapRules(sql.rulesOfScope.all(scope.accountId, scope.region));
+    },
+    getRule(scope: Scope, ruleId: string): Sequenced<RuleRecord> | undefined {
+      const row = sql.ruleById.get(ruleId, scope.accountId, scope.region);
+      return row && toRule(row, tagsOfOne(row.rule_id));
+    },
+    deleteRule(ruleId: string): void {
+      sql.deleteTagsOf.run(ruleId);
+      sql.deleteRule.run(ruleId);
+    },
+
+    // ---- prefix lists
+    getPrefixList(scope: Scope, prefixListId: string): PrefixListRecord | undefined {
+      const row = sql.prefixListById.get(prefixListId, scope.accountId, scope.region);
+      return row && toPrefixList(row);
+    },
+
+    // ---- tags
+    setTags,
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;
+
+/** A new group's one egress rule: all traffic to anywhere (aws-reference A-2). */
+export function defaultEgressRules(hasIpv6: boolean): RuleSpec[] {
+  const all = { protocol: '-1', fromPort: -1, toPort: -1, description: undefined };
+  const rules: RuleSpec[] = [{ ...all, peer: { kind: 'ipv4', cidr: '0.0.0.0/0' } }];
+  if (hasIpv6) rules.push({ ...all, peer: { kind: 'ipv6', cidr: '::/0' } });
+  return rules;
+}

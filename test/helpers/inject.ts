@@ -1,0 +1,40 @@
+/** Raw-wire helpers for app.inject(): send a form body exactly as written, read the XML back. */
+import type { FastifyInstance } from 'fastify';
+import { XMLParser } from 'fast-xml-parser';
+import { buildApp } from '../../server/app.js';
+import { DEFAULT_LIMITS, type Limits } from '../../server/limits.js';
+import { openDatabase } from '../../store/db.js';
+import { createStore, type Store } from '../../store/store.js';
+
+export function buildTestApp(limits: Partial<Limits> = {}): { app: FastifyInstance; store: Store } {
+  const store = createStore(openDatabase(':memory:'));
+  const app = buildApp({
+    store,
+    limits: { ...DEFAULT_LIMITS, ...limits },
+    defaultRegion: 'us-east-1',
+    defaultAccountId: '000000000000',
+  });
+  return { app, store };
+}
+
+const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (name) => name === 'item' });
+export const parseXml = (xml: string): Record<string, any> => parser.parse(xml) as Record<string, any>;
+
+/** POSTs `Action=…&Version=2016-11-15&…` built from `fields` (or a raw body string). */
+export async function post(app: FastifyInstance, fields: Record<string, string> | string, headers: Record<string, string> = {}) {
+  const body =
+    typeof fields === 'string' ? fields : new URLSearchParams({ Version: '2016-11-15', ...fields }).toString();
+  const response = await app.inject({
+    method: 'POST',
+    url: '/',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', ...headers },
+    payload: body,
+  });
+  return { status: response.statusCode, headers: response.headers, body: response.body, xml: parseXml(response.body) };
+}
+
+/** The `Code` and `Message` of an EC2 error document. */
+export function errorOf(xml: Record<string, any>): { code: string; message: string } {
+  const error = xml.Response?.Errors?.Error;
+  return { code: error?.Code, message: error?.Message };
+}
