@@ -29,16 +29,12 @@ export const EC2_ERRORS = {
   MissingParameter: { status: 400, message: (name) => `The request must contain the parameter ${name}` },
   InvalidParameterValue: { status: 400, message: (text) => text },
   InvalidParameterCombination: { status: 400, message: (text) => text },
-  InvalidParameter: { status: 400, message: (text) => text },
-  InvalidQueryParameter: { status: 400, message: (text) => text },
-  MalformedQueryString: { status: 400, message: (text) => text },
   InvalidHttpRequest: { status: 400, message: (text) => text },
   RequestEntityTooLarge: {
     status: 413,
     message: (limit) => `The HTTP request is invalid. Reason: the body is larger than ${limit} bytes`,
   },
   DryRunOperation: { status: 412, message: () => 'Request would have succeeded, but DryRun flag is set.' },
-  InvalidNextToken: { status: 400, message: (token) => `The nextToken '${token}' is invalid` },
   InvalidID: { status: 400, message: (id) => `The ID '${id}' is not valid` },
   // ---- security groups (aws-reference §2B–2E) ----
   'InvalidGroup.NotFound': { status: 400, message: (id) => `The security group '${id}' does not exist` },
@@ -75,15 +71,23 @@ export const EC2_ERRORS = {
   },
   VPCIdNotSpecified: { status: 400, message: () => 'No default VPC for this user' },
   'InvalidPrefixListID.NotFound': { status: 400, message: (id) => `The prefix list ID '${id}' does not exist` },
+  // ---- network interfaces (none exist here; ids are still checked) ----
+  'InvalidNetworkInterfaceID.NotFound': {
+    status: 400,
+    message: (id) => `The networkInterface ID '${id}' does not exist`,
+  },
+  'InvalidNetworkInterfaceID.Malformed': { status: 400, message: (id) => `Invalid id: "${id}" (expecting "eni-...")` },
+  DefaultVpcAlreadyExists: {
+    status: 400,
+    message: () => 'A Default VPC already exists for this account in this region.',
+  },
   // ---- VPCs (aws-reference §2H) ----
   'InvalidVpcID.NotFound': { status: 400, message: (id) => `The vpc ID '${id}' does not exist` },
   'InvalidVpcID.Malformed': { status: 400, message: (id) => `Invalid id: "${id}" (expecting "vpc-...")` },
   'InvalidVpc.Range': { status: 400, message: (cidr) => `The CIDR '${cidr}' is invalid.` },
   // ---- tags ----
   TagLimitExceeded: { status: 400, message: () => 'The maximum number of Tags for a resource has been reached.' },
-  // ---- not produced by validation, kept so fault injection and auth can use AWS's own texts ----
-  AuthFailure: { status: 401, message: () => 'AWS was not able to validate the provided access credentials' },
-  RequestLimitExceeded: { status: 503, message: () => 'Request limit exceeded.' },
+  // ---- the server's own failure ----
   InternalError: { status: 500, message: () => 'An internal error has occurred' },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -159,6 +159,24 @@ const Vpc = struct({
 });
 
 const Paging = { MaxResults: integer, NextToken: string };
+/** The pre-IpPermissions way of describing one ingress rule (aws-reference §4.6). */
+const FlatRule = {
+  CidrIp: string,
+  FromPort: integer,
+  ToPort: integer,
+  IpProtocol: string,
+  SourceSecurityGroupName: string,
+  SourceSecurityGroupOwnerId: string,
+};
+const RuleDescriptionUpdates = {
+  GroupId: string,
+  GroupName: string,
+  IpPermissions,
+  SecurityGroupRuleDescriptions: named(list(struct({ SecurityGroupRuleId: string, Description: string })), {
+    wire: 'SecurityGroupRuleDescription',
+  }),
+};
+
 const DryRun = { DryRun: boolean };
 
 // ---------------------------------------------------------------- operations
@@ -177,6 +195,76 @@ export const OPERATION_SHAPES = {
     // what leaving them out of this shape gives.
     input: struct({ ...DryRun, GroupId: string, IpPermissions, TagSpecifications }),
     output: struct({ ...Return, SecurityGroupRules }),
+  },
+  AuthorizeSecurityGroupIngress: {
+    // Ingress still accepts the legacy flat parameters describing one rule (aws-reference §4.6).
+    input: struct({ ...DryRun, GroupId: string, GroupName: string, IpPermissions, TagSpecifications, ...FlatRule }),
+    output: struct({ ...Return, SecurityGroupRules }),
+  },
+  RevokeSecurityGroupIngress: {
+    input: struct({
+      ...DryRun,
+      GroupId: string,
+      GroupName: string,
+      IpPermissions,
+      SecurityGroupRuleIds: named(list(string), { wire: 'SecurityGroupRuleId' }),
+      ...FlatRule,
+    }),
+    output: struct({
+      ...Return,
+      UnknownIpPermissions: named(IpPermissions, { xml: 'unknownIpPermissionSet' }),
+      RevokedSecurityGroupRules: named(list(RevokedSecurityGroupRule), { xml: 'revokedSecurityGroupRuleSet' }),
+    }),
+  },
+  ModifySecurityGroupRules: {
+    input: struct({
+      ...DryRun,
+      GroupId: string,
+      SecurityGroupRules: named(
+        list(
+          struct({
+            SecurityGroupRuleId: string,
+            SecurityGroupRule: struct({
+              IpProtocol: string,
+              FromPort: integer,
+              ToPort: integer,
+              CidrIpv4: string,
+              CidrIpv6: string,
+              PrefixListId: string,
+              ReferencedGroupId: string,
+              Description: string,
+            }),
+          }),
+        ),
+        { wire: 'SecurityGroupRule' },
+      ),
+    }),
+    output: struct({ ...Return }),
+  },
+  UpdateSecurityGroupRuleDescriptionsEgress: {
+    input: struct({ ...DryRun, ...RuleDescriptionUpdates }),
+    output: struct({ ...Return }),
+  },
+  UpdateSecurityGroupRuleDescriptionsIngress: {
+    input: struct({ ...DryRun, ...RuleDescriptionUpdates }),
+    output: struct({ ...Return }),
+  },
+  DescribeNetworkInterfaces: {
+    input: struct({
+      ...DryRun,
+      ...Paging,
+      NetworkInterfaceIds: named(list(string), { wire: 'NetworkInterfaceId' }),
+      Filters,
+    }),
+    // No interfaces exist here, so the item shape is never written; an empty set is.
+    output: struct({
+      NetworkInterfaces: named(list(struct({ NetworkInterfaceId: string })), { xml: 'networkInterfaceSet' }),
+      NextToken: string,
+    }),
+  },
+  CreateDefaultVpc: {
+    input: struct({ ...DryRun }),
+    output: struct({ Vpc }),
   },
   RevokeSecurityGroupEgress: {
     input: struct({

@@ -4,7 +4,10 @@
  */
 import { OPERATION_SHAPES, type OperationName, type OperationShapes } from '../protocol/shapes.js';
 import type { Deps, RequestContext } from './context.js';
+import * as networkInterfaces from './network-interfaces/handlers.js';
 import * as securityGroups from './security-groups/handlers.js';
+import * as ingress from './security-groups/ingress.js';
+import * as modify from './security-groups/modify.js';
 import * as vpcs from './vpcs/handlers.js';
 
 export interface Operation {
@@ -23,6 +26,13 @@ const HANDLERS = {
   CreateVpc: vpcs.createVpc,
   DescribeVpcs: vpcs.describeVpcs,
   DeleteVpc: vpcs.deleteVpc,
+  CreateDefaultVpc: vpcs.createDefaultVpc,
+  AuthorizeSecurityGroupIngress: ingress.authorizeSecurityGroupIngress,
+  RevokeSecurityGroupIngress: ingress.revokeSecurityGroupIngress,
+  ModifySecurityGroupRules: modify.modifySecurityGroupRules,
+  UpdateSecurityGroupRuleDescriptionsEgress: modify.updateSecurityGroupRuleDescriptionsEgress,
+  UpdateSecurityGroupRuleDescriptionsIngress: modify.updateSecurityGroupRuleDescriptionsIngress,
+  DescribeNetworkInterfaces: networkInterfaces.describeNetworkInterfaces,
 } satisfies Record<OperationName, Operation['handler']>;
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(

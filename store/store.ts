@@ -158,6 +158,12 @@ export function createStore(db: Db) {
     updateRuleDescription: db.prepare<[string | null, string]>(
       'UPDATE security_group_rules SET description = ? WHERE rule_id = ?',
     ),
+    updateRulePeer: db.prepare<[string, string]>('UPDATE security_group_rules SET peer = ? WHERE rule_id = ?'),
+    updateRule: db.prepare(
+      `UPDATE security_group_rules SET ip_protocol = @ip_protocol, from_port = @from_port, to_port = @to_port,
+         peer_kind = @peer_kind, peer = @peer, peer_user_id = @peer_user_id, description = @description
+       WHERE rule_id = @rule_id`,
+    ),
 
     insertPrefixList: db.prepare(
       `INSERT INTO prefix_lists (prefix_list_id, account_id, region, name, address_family, max_entries, owner_id)
@@ -481,6 +487,31 @@ export function createStore(db: Db) {
     getRule(scope: Scope, ruleId: string): Sequenced<RuleRecord> | undefined {
       const row = sql.ruleById.get(ruleId, scope.accountId, scope.region);
       return row && toRule(row, tagsOfOne(row.rule_id));
+    },
+    /**
+     * Rewrites rules in place: same ids, same tags (ModifySecurityGroupRules). Each rule first
+     * takes a placeholder peer (its own id, unique), so swapping two rules' contents never trips
+     * the unique index halfway through.
+     */
+    updateRules(updates: ReadonlyMap<string, RuleSpec>): void {
+      for (const ruleId of updates.keys()) {
+        sql.updateRulePeer.run(ruleId, ruleId);
+      }
+      for (const [ruleId, spec] of updates) {
+        sql.updateRule.run({
+          rule_id: ruleId,
+          ip_protocol: spec.protocol,
+          from_port: spec.fromPort,
+          to_port: spec.toPort,
+          peer_kind: peerKind(spec.peer),
+          peer: peerValue(spec.peer),
+          peer_user_id: spec.peer.kind === 'group' ? spec.peer.userId : null,
+          description: spec.description ?? null,
+        });
+      }
+    },
+    setRuleDescription(ruleId: string, description: string | undefined): void {
+      sql.updateRuleDescription.run(description ?? null, ruleId);
     },
     deleteRule(ruleId: string): void {
       sql.deleteTagsOf.run(ruleId);

@@ -54,7 +54,7 @@ export function loadGroup(ctx: RequestContext, deps: Deps, groupId: string): Gro
 }
 
 /** Names resolve in the default VPC only (D-19, D-20). */
-function groupByNameInDefaultVpc(ctx: RequestContext, deps: Deps, groupName: string): Sequenced<GroupRecord> {
+export function groupByNameInDefaultVpc(ctx: RequestContext, deps: Deps, groupName: string): Sequenced<GroupRecord> {
   const defaultVpc = deps.store.getDefaultVpc(ctx.scope);
   if (!defaultVpc) throw ec2Error('VPCIdNotSpecified');
   const group = deps.store.findGroupByName(defaultVpc.vpcId, groupName);
@@ -67,7 +67,7 @@ function groupByNameInDefaultVpc(ctx: RequestContext, deps: Deps, groupName: str
   return group;
 }
 
-function peerResolvers(ctx: RequestContext, deps: Deps, group: GroupRecord): PeerResolvers {
+export function peerResolvers(ctx: RequestContext, deps: Deps, group: GroupRecord): PeerResolvers {
   return {
     group(reference: GroupReference, userId: string | undefined) {
       let peer: GroupRecord | undefined;
@@ -102,7 +102,7 @@ function peerResolvers(ctx: RequestContext, deps: Deps, group: GroupRecord): Pee
  * Rules per group, per direction and per IP family (§3.3). A CIDR counts once in its family; a
  * group reference once in each family; a prefix list by its MaxEntries in its family.
  */
-function assertWithinRuleQuota(ctx: RequestContext, deps: Deps, rules: readonly RuleSpec[]): void {
+export function assertWithinRuleQuota(ctx: RequestContext, deps: Deps, rules: readonly RuleSpec[]): void {
   let ipv4 = 0;
   let ipv6 = 0;
   for (const rule of rules) {

@@ -16,7 +16,7 @@ import IPCIDR from 'ip-cidr';
 import { Ec2Error, ec2Error, invalidValue } from '../../protocol/errors.js';
 import { isVpcId } from '../../store/ids.js';
 import type { VpcRecord } from '../../store/records.js';
-import type { Sequenced } from '../../store/store.js';
+import { DEFAULT_VPC_CIDR, type Sequenced } from '../../store/store.js';
 import type { Deps, RequestContext } from '../context.js';
 import { compileFilters, namedValueCheck, type FilterTable } from '../filters.js';
 import { takePage, validatePageRequest } from '../paging.js';
@@ -89,6 +89,13 @@ export function createVpc(input: CreateVpcRequest, ctx: RequestContext, deps: De
   });
   if (tags.length > 0) deps.store.setTags(ctx.scope, vpcId, 'vpc', tags);
   // AWS answers a new VPC as `pending`; it is `available` in every later describe (H-1).
+  return { Vpc: toVpc(deps.store.getVpc(ctx.scope, vpcId)!, 'pending') };
+}
+
+/** Recreates the default VPC (172.31.0.0/16, with its default group) after a user deleted it. */
+export function createDefaultVpc(_input: object, ctx: RequestContext, deps: Deps): CreateVpcResult {
+  if (deps.store.getDefaultVpc(ctx.scope)) throw ec2Error('DefaultVpcAlreadyExists');
+  const vpcId = deps.store.insertVpc(ctx.scope, { cidrBlock: DEFAULT_VPC_CIDR, isDefault: true, instanceTenancy: 'default' });
   return { Vpc: toVpc(deps.store.getVpc(ctx.scope, vpcId)!, 'pending') };
 }
 
