@@ -96,6 +96,8 @@ export type Ec2ErrorCode = keyof typeof EC2_ERRORS;
 export class Ec2Error extends Error {
   readonly code: Ec2ErrorCode;
   readonly status: number;
+  /** Set for errors of a plain Query-protocol service (STS): its namespace selects that envelope. */
+  queryNamespace: string | undefined;
 
   constructor(code: Ec2ErrorCode, message: string) {
     super(message);
@@ -136,6 +138,25 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => XML_ENTITIES[ch]!);
 }
 const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** The error document in the envelope of the service that raised it. */
+export function renderError(error: Ec2Error, requestId: string): string {
+  return error.queryNamespace === undefined
+    ? toErrorXml(error.code, error.message, requestId)
+    : toQueryErrorXml(error.code, error.message, requestId, error.queryNamespace);
+}
+
+/**
+ * The plain Query protocol's error document (STS):
+ * `<ErrorResponse xmlns=…><Error><Type>Sender</Type><Code/><Message/></Error><RequestId/></ErrorResponse>`.
+ */
+export function toQueryErrorXml(code: string, message: string, requestId: string, namespace: string): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${namespace}"><Error><Type>Sender</Type>` +
+    `<Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error>` +
+    `<RequestId>${escapeXml(requestId)}</RequestId></ErrorResponse>`
+  );
+}
 
 /** The error document, on one line as AWS sends it. */
 export function toErrorXml(code: string, message: string, requestId: string): string {

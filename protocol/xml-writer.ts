@@ -12,7 +12,7 @@
  * A member that is `undefined` is left out; the handler decides what is present.
  */
 import { escapeXml } from './errors.js';
-import { xmlName, type Shape, type StructureShape } from './shapes.js';
+import { xmlName, type Member, type Shape, type StructureShape } from './shapes.js';
 
 export const EC2_XML_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
@@ -26,25 +26,48 @@ export function toResponseXml(
   const parts: string[] = [
     `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${namespace}"><requestId>${escapeXml(requestId)}</requestId>`,
   ];
-  writeMembers(parts, output as Record<string, unknown>, shape);
+  writeMembers(parts, output as Record<string, unknown>, shape, xmlName);
   parts.push(`</${action}Response>`);
   return parts.join('');
 }
 
-function writeMembers(parts: string[], value: Record<string, unknown>, shape: StructureShape): void {
+/**
+ * The plain AWS Query protocol (STS): members sit in `<{Action}Result>`, element names are the
+ * member names as they are (PascalCase), and the request id closes the document in
+ * `<ResponseMetadata><RequestId>`.
+ */
+export function toQueryResponseXml(
+  action: string,
+  requestId: string,
+  output: object,
+  shape: StructureShape,
+  namespace: string,
+): string {
+  const parts: string[] = [`<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${namespace}"><${action}Result>`];
+  writeMembers(parts, output as Record<string, unknown>, shape, queryXmlName);
+  parts.push(
+    `</${action}Result><ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata></${action}Response>`,
+  );
+  return parts.join('');
+}
+
+type ElementNaming = (memberName: string, member: Member) => string;
+const queryXmlName: ElementNaming = (memberName, member) => member.xml ?? memberName;
+
+function writeMembers(parts: string[], value: Record<string, unknown>, shape: StructureShape, naming: ElementNaming): void {
   for (const name in shape.members) {
     const memberValue = value[name];
     if (memberValue === undefined || memberValue === null) continue;
     const member = shape.members[name]!;
-    writeElement(parts, xmlName(name, member), memberValue, member.shape);
+    writeElement(parts, naming(name, member), memberValue, member.shape, naming);
   }
 }
 
-function writeElement(parts: string[], element: string, value: unknown, shape: Shape): void {
+function writeElement(parts: string[], element: string, value: unknown, shape: Shape, naming: ElementNaming): void {
   switch (shape.kind) {
     case 'structure':
       parts.push(`<${element}>`);
-      writeMembers(parts, value as Record<string, unknown>, shape);
+      writeMembers(parts, value as Record<string, unknown>, shape, naming);
       parts.push(`</${element}>`);
       return;
     case 'list': {
@@ -54,7 +77,9 @@ function writeElement(parts: string[], element: string, value: unknown, shape: S
         return;
       }
       parts.push(`<${element}>`);
-      for (const item of items) writeElement(parts, 'item', item, shape.member);
+      // EC2 names list entries <item>; the Query protocol <member>.
+      const entry = naming === xmlName ? 'item' : 'member';
+      for (const item of items) writeElement(parts, entry, item, shape.member, naming);
       parts.push(`</${element}>`);
       return;
     }

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { Ec2Error, ec2Error, toErrorXml } from '../protocol/errors.js';
+import { Ec2Error, ec2Error, renderError } from '../protocol/errors.js';
 import { accessKeyOf, regionOf, type Deps, type RequestContext } from './context.js';
 import { dispatch } from './dispatch.js';
 
@@ -115,7 +115,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
 }
 
 function sendError(reply: FastifyReply, requestId: string, error: Ec2Error, status: number = error.status) {
-  return reply.code(status).type(XML_CONTENT_TYPE).send(toErrorXml(error.code, error.message, requestId));
+  return reply.code(status).type(XML_CONTENT_TYPE).send(renderError(error, requestId));
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

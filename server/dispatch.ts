@@ -1,18 +1,25 @@
 /**
- * One request, from form fields to XML: find the action, parse its input by shape, run the
- * handler inside one store transaction, write the output by shape.
+ * One request, from form fields to XML: find the service and the action, parse the input by
+ * shape, run the handler inside one store transaction, write the output by shape.
+ *
+ * Two services share the endpoint: EC2 (`Version=2016-11-15`, and any other version string, which
+ * EC2 serves too) and STS (`Version=2011-06-15`), each with its own answer and error envelopes.
  *
  * DryRun: the handler runs in full (every check, including existence and duplicates) and the
  * transaction is then rolled back with `DryRunOperation` (412). So a dry run answers exactly
  * "would this have succeeded", and validation errors win over DryRun, as on AWS (B-33, B-34).
  */
-import { ec2Error } from '../protocol/errors.js';
+import { Ec2Error, ec2Error } from '../protocol/errors.js';
 import { parseQueryInput } from '../protocol/query-parser.js';
-import { toResponseXml } from '../protocol/xml-writer.js';
+import { STS_OPERATION_SHAPES, STS_VERSION, STS_XML_NAMESPACE } from '../protocol/sts-shapes.js';
+import { toQueryResponseXml, toResponseXml } from '../protocol/xml-writer.js';
 import type { Deps, RequestContext } from './context.js';
 import { OPERATIONS } from './operations.js';
+import { getCallerIdentity } from './sts/handlers.js';
 
 export function dispatch(params: URLSearchParams, ctx: RequestContext, deps: Deps): string {
+  if (params.get('Version') === STS_VERSION) return dispatchSts(params, ctx, deps);
+
   const action = ctx.action;
   if (action === '') throw ec2Error('MissingAction');
   const operation = OPERATIONS.get(action);
@@ -26,4 +33,20 @@ export function dispatch(params: URLSearchParams, ctx: RequestContext, deps: Dep
     return result;
   });
   return toResponseXml(action, ctx.requestId, output, operation.shapes.output);
+}
+
+function dispatchSts(params: URLSearchParams, ctx: RequestContext, deps: Deps): string {
+  try {
+    if (ctx.action !== 'GetCallerIdentity') {
+      // STS's own wording for an action it does not have.
+      throw new Ec2Error('InvalidAction', `Could not find operation ${ctx.action} for version ${STS_VERSION}`);
+    }
+    const shapes = STS_OPERATION_SHAPES.GetCallerIdentity;
+    const input = parseQueryInput(params, shapes.input);
+    const output = getCallerIdentity(input, ctx, deps);
+    return toQueryResponseXml(ctx.action, ctx.requestId, output, shapes.output, STS_XML_NAMESPACE);
+  } catch (error) {
+    if (error instanceof Ec2Error) error.queryNamespace = STS_XML_NAMESPACE;
+    throw error;
+  }
 }
