@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { Ec2Error, ec2Error, renderError } from '../protocol/errors.js';
 import { accessKeyOf, regionOf, type Deps, type RequestContext } from './context.js';
 import { dispatch } from './dispatch.js';
+import { registerControlRoutes } from './control.js';
 
 export interface AppOptions extends Deps {
   readonly defaultRegion: string;
@@ -19,6 +20,8 @@ export interface AppOptions extends Deps {
   readonly logger?: Logger | undefined;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit?: number;
+  /** The JSON endpoints under /_emulator/ (health, reset, state); on unless false. */
+  readonly controlEndpoints?: boolean;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -87,6 +90,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const xml = dispatch(params, ctx, deps);
     return reply.type(XML_CONTENT_TYPE).send(xml);
   };
+  // Static and /_emulator/* routes take precedence over the EC2 catch-all below.
+  registerControlRoutes(app, { store: options.store, enabled: options.controlEndpoints ?? true });
   app.route({ method: ['GET', 'POST'], url: '/', handler: handle });
   app.route({ method: ['GET', 'POST'], url: '/*', handler: handle });
 

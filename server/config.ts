@@ -15,6 +15,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly logFormat: 'pretty' | 'json';
   readonly limits: Limits;
+  /** The JSON endpoints under /_emulator/ (health, reset, state). */
+  readonly controlEndpoints: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -33,6 +35,8 @@ Options (each has an environment variable; the flag wins):
   --log-format FORMAT      pretty|json                   LOG_FORMAT (default pretty)
   --rules-per-group N      rule quota per direction and IP family  RULES_PER_SECURITY_GROUP (default 60)
   --groups-per-region N    security-group quota per region         SECURITY_GROUPS_PER_REGION (default 2500)
+  --prefix-lists-per-region N  customer prefix-list quota per region  PREFIX_LISTS_PER_REGION (default 100)
+  --no-control             turn off /_emulator/* (health, reset, state)  CONTROL_ENDPOINTS=off
   -h, --help               show this help
 `;
 
@@ -53,6 +57,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
         'log-format': { type: 'string' },
         'rules-per-group': { type: 'string' },
         'groups-per-region': { type: 'string' },
+        'prefix-lists-per-region': { type: 'string' },
+        'no-control': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -79,7 +85,14 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const logFormat = pick('log-format', 'LOG_FORMAT') ?? 'pretty';
   if (logFormat !== 'pretty' && logFormat !== 'json') throw new ConfigError(`--log-format / LOG_FORMAT: '${logFormat}' is not pretty or json`);
 
+  const controlVariable = (env['CONTROL_ENDPOINTS'] || 'on').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(controlVariable)) {
+    throw new ConfigError(`CONTROL_ENDPOINTS: '${env['CONTROL_ENDPOINTS']}' is not on or off`);
+  }
+  const controlEndpoints = values['no-control'] !== true && !['off', 'false', '0'].includes(controlVariable);
+
   return {
+    controlEndpoints,
     host: pick('host', 'HOST') ?? '127.0.0.1',
     port,
     dbPath: pick('db', 'DB_PATH') ?? ':memory:',
@@ -99,6 +112,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
         '--groups-per-region / SECURITY_GROUPS_PER_REGION',
         1,
         10000000,
+      ),
+      prefixListsPerRegion: integer(
+        pick('prefix-lists-per-region', 'PREFIX_LISTS_PER_REGION') ?? String(DEFAULT_LIMITS.prefixListsPerRegion),
+        '--prefix-lists-per-region / PREFIX_LISTS_PER_REGION',
+        1,
+        100000,
       ),
     },
   };

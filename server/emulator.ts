@@ -1,6 +1,7 @@
 /**
- * The programmatic API: start an emulator, get its URL, stop it. Used by `main`, by our tests,
- * and by users who embed it in their own test runner (a vitest globalSetup, say).
+ * The programmatic API and the package's main entry: start an emulator, get its URL, reset it,
+ * stop it. Used by `main`, by our tests, and by users who embed it in their own test runner (a
+ * vitest globalSetup, say: examples/vitest-global-setup.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -18,6 +19,8 @@ export interface EmulatorOptions {
   readonly defaultAccountId?: string;
   readonly limits?: Partial<Limits>;
   readonly logger?: Logger;
+  /** The JSON endpoints under /_emulator/ (health, reset, state); on unless false. */
+  readonly controlEndpoints?: boolean;
 }
 
 export interface Emulator {
@@ -25,6 +28,8 @@ export interface Emulator {
   readonly port: number;
   readonly app: FastifyInstance;
   readonly store: Store;
+  /** Back to the state of a fresh start, as `POST /_emulator/reset` does. */
+  reset(): void;
   /** Finishes in-flight requests, then closes the server and the database. */
   stop(): Promise<void>;
 }
@@ -38,13 +43,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     defaultRegion: options.defaultRegion ?? 'us-east-1',
     defaultAccountId: options.defaultAccountId ?? '000000000000',
     logger: options.logger,
+    controlEndpoints: options.controlEndpoints ?? true,
   });
   const host = options.host ?? '127.0.0.1';
+  // Fastify logs "Server listening at …" at info; the caller prints the one start-up line itself.
+  const level = app.log.level;
+  app.log.level = 'warn';
   try {
     await app.listen({ host, port: options.port ?? 0 });
   } catch (err) {
     db.close();
     throw err;
+  } finally {
+    app.log.level = level;
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
@@ -55,6 +66,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     app,
     store,
+    reset() {
+      store.reset();
+    },
     stop() {
       stopped ??= app.close().then(() => {
         db.close();

@@ -3,7 +3,7 @@
 import { ConfigError, HELP, loadConfig } from './config.js';
 import { startEmulator } from './emulator.js';
 import { createLogger } from './logger.js';
-import { SchemaVersionError } from '../store/db.js';
+import { DatabaseOpenError, SchemaVersionError } from '../store/db.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env);
@@ -26,8 +26,15 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+/** Listen failures a user causes (port taken, no such address, no permission) are one line too. */
+const USER_FACING_SYSTEM_ERRORS = new Set(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'ENOTFOUND', 'EAI_AGAIN']);
+
 main().catch((err: unknown) => {
-  const known = err instanceof ConfigError || err instanceof SchemaVersionError || (err as { code?: string }).code === 'EADDRINUSE';
+  const known =
+    err instanceof ConfigError ||
+    err instanceof SchemaVersionError ||
+    err instanceof DatabaseOpenError ||
+    USER_FACING_SYSTEM_ERRORS.has(String((err as { code?: unknown }).code));
   process.stderr.write(`ec2-sg-emulator: ${known ? (err as Error).message : String((err as Error).stack ?? err)}\n`);
   process.exit(known ? 2 : 1);
 });

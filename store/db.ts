@@ -7,12 +7,19 @@
 import Database from 'better-sqlite3';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 
+export class DatabaseOpenError extends Error {}
+
 export type Db = Database.Database;
 
 export class SchemaVersionError extends Error {}
 
 export function openDatabase(path: string = ':memory:'): Db {
-  const db = new Database(path);
+  let db: Db;
+  try {
+    db = new Database(path);
+  } catch (err) {
+    throw new DatabaseOpenError(`cannot open database file ${path}: ${(err as Error).message}`);
+  }
   try {
     if (path !== ':memory:' && path !== '') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -22,20 +29,46 @@ export function openDatabase(path: string = ':memory:'): Db {
     return db;
   } catch (err) {
     db.close();
+    // A file that is not SQLite, or is read-only, fails on the first pragma: one line, no stack.
+    if ((err as { code?: unknown }).code?.toString().startsWith('SQLITE_')) {
+      throw new DatabaseOpenError(`cannot use database file ${path}: ${(err as Error).message}`);
+    }
     throw err;
   }
 }
 
-function migrate(db: Db): void {
-  db.exec(SCHEMA_SQL);
+/**
+ * Upgrades from older files, in order. A fresh database gets SCHEMA_SQL (the current schema) and
+ * the current version at once; a file stamped with version N runs every step above N, each in the
+ * same transaction as the new stamp. Version 1 is the first released schema, so there is no step
+ * to it. A step is added here (and SCHEMA_VERSION raised) whenever an existing table changes.
+ */
+export const MIGRATIONS: readonly { readonly toVersion: number; readonly up: (db: Db) => void }[] = [];
+
+/** The version a file is stamped with, or undefined for a database this program never opened. */
+export function schemaVersionOf(db: Db): number | undefined {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+  if (!hasMeta) return undefined;
   const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
-  const found = row ? Number(row.value) : undefined;
+  return row ? Number(row.value) : undefined;
+}
+
+function migrate(db: Db): void {
+  const found = schemaVersionOf(db);
   if (found !== undefined && found > SCHEMA_VERSION) {
     throw new SchemaVersionError(
       `database schema version ${found} is newer than this ec2-sg-emulator understands (${SCHEMA_VERSION}); use a newer release or another --db file`,
     );
   }
-  if (found === undefined) {
-    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
-  }
+  db.transaction(() => {
+    for (const step of MIGRATIONS) {
+      if (found !== undefined && step.toVersion > found) step.up(db);
+    }
+    // Every statement of SCHEMA_SQL is IF NOT EXISTS: it creates a fresh database, and adds tables
+    // and indexes introduced since an older file was written.
+    db.exec(SCHEMA_SQL);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
+      String(SCHEMA_VERSION),
+    );
+  })();
 }

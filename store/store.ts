@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from './db.js';
+import { createStateAccess } from './state.js';
 import {
   newCidrAssociationId,
   newDhcpOptionsId,
@@ -416,6 +417,9 @@ export function createStore(db: Db) {
     forgetSeededScopes(): void {
       seededScopes.clear();
     },
+
+    // ---- the whole state: reset(), tableCounts(), exportState(), importState() (store/state.ts)
+    ...createStateAccess(db, () => seededScopes.clear()),
 
     // ---- VPCs
     insertVpc,
