@@ -87,6 +87,10 @@ export const EC2_ERRORS = {
   'InvalidVpc.Range': { status: 400, message: (cidr) => `The CIDR '${cidr}' is invalid.` },
   // ---- tags ----
   TagLimitExceeded: { status: 400, message: () => 'The maximum number of Tags for a resource has been reached.' },
+  // ---- opt-in signature checking (server/auth.ts) ----
+  AuthFailure: { status: 401, message: () => 'AWS was not able to validate the provided access credentials' },
+  RequestExpired: { status: 400, message: () => 'Request has expired.' },
+  IncompleteSignature: { status: 400, message: (text) => text },
   // ---- the server's own failure ----
   InternalError: { status: 500, message: () => 'An internal error has occurred' },
 } as const satisfies Record<string, CatalogueEntry>;
