@@ -25,7 +25,7 @@ export function openDatabase(path: string = ':memory:'): Db {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    migrate(db);
+    applyMigrations(db, MIGRATIONS, SCHEMA_VERSION);
     return db;
   } catch (err) {
     db.close();
@@ -43,7 +43,11 @@ export function openDatabase(path: string = ':memory:'): Db {
  * same transaction as the new stamp. Version 1 is the first released schema, so there is no step
  * to it. A step is added here (and SCHEMA_VERSION raised) whenever an existing table changes.
  */
-export const MIGRATIONS: readonly { readonly toVersion: number; readonly up: (db: Db) => void }[] = [];
+export interface Migration {
+  readonly toVersion: number;
+  readonly up: (db: Db) => void;
+}
+export const MIGRATIONS: readonly Migration[] = [];
 
 /** The version a file is stamped with, or undefined for a database this program never opened. */
 export function schemaVersionOf(db: Db): number | undefined {
@@ -53,22 +57,23 @@ export function schemaVersionOf(db: Db): number | undefined {
   return row ? Number(row.value) : undefined;
 }
 
-function migrate(db: Db): void {
+/** Brings `db` to `target`: all steps and the new stamp commit together, or none of them. */
+export function applyMigrations(db: Db, migrations: readonly Migration[], target: number): void {
   const found = schemaVersionOf(db);
-  if (found !== undefined && found > SCHEMA_VERSION) {
+  if (found !== undefined && found > target) {
     throw new SchemaVersionError(
-      `database schema version ${found} is newer than this ec2-sg-emulator understands (${SCHEMA_VERSION}); use a newer release or another --db file`,
+      `database schema version ${found} is newer than this ec2-sg-emulator understands (${target}); use a newer release or another --db file`,
     );
   }
   db.transaction(() => {
-    for (const step of MIGRATIONS) {
-      if (found !== undefined && step.toVersion > found) step.up(db);
+    for (const step of [...migrations].sort((a, b) => a.toVersion - b.toVersion)) {
+      if (found !== undefined && step.toVersion > found && step.toVersion <= target) step.up(db);
     }
     // Every statement of SCHEMA_SQL is IF NOT EXISTS: it creates a fresh database, and adds tables
     // and indexes introduced since an older file was written.
     db.exec(SCHEMA_SQL);
     db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
-      String(SCHEMA_VERSION),
+      String(target),
     );
   })();
 }
