@@ -87,6 +87,22 @@ export const EC2_ERRORS = {
   'InvalidVpc.Range': { status: 400, message: (cidr) => `The CIDR '${cidr}' is invalid.` },
   // ---- tags ----
   TagLimitExceeded: { status: 400, message: () => 'The maximum number of Tags for a resource has been reached.' },
+  // ---- managed prefix lists (aws-reference §2G; texts not quoted there are our choice, README fidelity notes)
+  PrefixListVersionMismatch: { status: 400, message: () => 'The prefix list has the incorrect version number.' },
+  InvalidPrefixListModification: { status: 400, message: (text) => text },
+  PrefixListMaxEntriesExceeded: {
+    status: 400,
+    message: (count, max) =>
+      `The number of entries (${count}) exceeds the maximum number of entries for the prefix list (${max}).`,
+  },
+  ResourceLimitExceeded: {
+    status: 400,
+    message: (limit) => `You have reached the maximum number of customer-managed prefix lists (${limit}) for this Region.`,
+  },
+  IdempotentParameterMismatch: {
+    status: 400,
+    message: (token) => `The client token '${token}' was already used with different parameters.`,
+  },
   // ---- opt-in signature checking (server/auth.ts) ----
   AuthFailure: { status: 401, message: () => 'AWS was not able to validate the provided access credentials' },
   RequestExpired: { status: 400, message: () => 'Request has expired.' },

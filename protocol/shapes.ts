@@ -179,6 +179,22 @@ const RuleDescriptionUpdates = {
 
 const DryRun = { DryRun: boolean };
 
+// Managed prefix lists (aws-reference §4.2): entries go in as `Entry.N` / `AddEntry.N` / `RemoveEntry.N`.
+const ManagedPrefixList = struct({
+  PrefixListId: string,
+  AddressFamily: string,
+  State: string,
+  StateMessage: string,
+  PrefixListArn: string,
+  PrefixListName: string,
+  MaxEntries: integer,
+  Version: integer,
+  Tags,
+  OwnerId: string,
+});
+const PrefixListEntry = struct({ Cidr: string, Description: string });
+const TagDescription = struct({ Key: string, ResourceId: string, ResourceType: string, Value: string });
+
 // ---------------------------------------------------------------- operations
 
 export interface OperationShapes {
@@ -333,6 +349,57 @@ export const OPERATION_SHAPES = {
     input: struct({ ...DryRun, VpcId: string }),
     // The model has no output shape; the API reference documents `return`.
     output: struct({ ...Return }),
+  },
+  // Tags (aws-reference §2F). Create/DeleteTags have no output shape in the model; the API
+  // reference documents `return`.
+  CreateTags: {
+    input: struct({ ...DryRun, Resources: named(list(string), { wire: 'ResourceId' }), Tags: TagList }),
+    output: struct({ ...Return }),
+  },
+  DeleteTags: {
+    input: struct({ ...DryRun, Resources: named(list(string), { wire: 'ResourceId' }), Tags: TagList }),
+    output: struct({ ...Return }),
+  },
+  DescribeTags: {
+    input: struct({ ...DryRun, ...Paging, Filters }),
+    output: struct({ NextToken: string, Tags: named(list(TagDescription), { xml: 'tagSet' }) }),
+  },
+  // Managed prefix lists (aws-reference §2G).
+  CreateManagedPrefixList: {
+    input: struct({
+      ...DryRun,
+      PrefixListName: string,
+      Entries: named(list(PrefixListEntry), { wire: 'Entry' }),
+      MaxEntries: integer,
+      TagSpecifications,
+      AddressFamily: string,
+      ClientToken: string,
+    }),
+    output: struct({ PrefixList: ManagedPrefixList }),
+  },
+  DescribeManagedPrefixLists: {
+    input: struct({ ...DryRun, Filters, ...Paging, PrefixListIds: named(list(string), { wire: 'PrefixListId' }) }),
+    output: struct({ NextToken: string, PrefixLists: named(list(ManagedPrefixList), { xml: 'prefixListSet' }) }),
+  },
+  GetManagedPrefixListEntries: {
+    input: struct({ ...DryRun, PrefixListId: string, TargetVersion: integer, ...Paging }),
+    output: struct({ Entries: named(list(PrefixListEntry), { xml: 'entrySet' }), NextToken: string }),
+  },
+  ModifyManagedPrefixList: {
+    input: struct({
+      ...DryRun,
+      PrefixListId: string,
+      CurrentVersion: integer,
+      PrefixListName: string,
+      AddEntries: named(list(PrefixListEntry), { wire: 'AddEntry' }),
+      RemoveEntries: named(list(struct({ Cidr: string })), { wire: 'RemoveEntry' }),
+      MaxEntries: integer,
+    }),
+    output: struct({ PrefixList: ManagedPrefixList }),
+  },
+  DeleteManagedPrefixList: {
+    input: struct({ ...DryRun, PrefixListId: string }),
+    output: struct({ PrefixList: ManagedPrefixList }),
   },
 } as const satisfies Record<string, OperationShapes>;
 

@@ -7,9 +7,12 @@ export interface Limits {
   readonly rulesPerSecurityGroup: number;
   /** VPC security groups per region. */
   readonly securityGroupsPerRegion: number;
+  /** Customer-managed prefix lists per region. */
+  readonly prefixListsPerRegion: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
   rulesPerSecurityGroup: 60,
   securityGroupsPerRegion: 2500,
+  prefixListsPerRegion: 100,
 };

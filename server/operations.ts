@@ -5,9 +5,11 @@
 import { OPERATION_SHAPES, type OperationName, type OperationShapes } from '../protocol/shapes.js';
 import type { Deps, RequestContext } from './context.js';
 import * as networkInterfaces from './network-interfaces/handlers.js';
+import * as prefixLists from './prefix-lists/handlers.js';
 import * as securityGroups from './security-groups/handlers.js';
 import * as ingress from './security-groups/ingress.js';
 import * as modify from './security-groups/modify.js';
+import * as tags from './tags/handlers.js';
 import * as vpcs from './vpcs/handlers.js';
 
 export interface Operation {
@@ -33,6 +35,14 @@ const HANDLERS = {
   UpdateSecurityGroupRuleDescriptionsEgress: modify.updateSecurityGroupRuleDescriptionsEgress,
   UpdateSecurityGroupRuleDescriptionsIngress: modify.updateSecurityGroupRuleDescriptionsIngress,
   DescribeNetworkInterfaces: networkInterfaces.describeNetworkInterfaces,
+  CreateTags: tags.createTags,
+  DeleteTags: tags.deleteTags,
+  DescribeTags: tags.describeTags,
+  CreateManagedPrefixList: prefixLists.createManagedPrefixList,
+  DescribeManagedPrefixLists: prefixLists.describeManagedPrefixLists,
+  GetManagedPrefixListEntries: prefixLists.getManagedPrefixListEntries,
+  ModifyManagedPrefixList: prefixLists.modifyManagedPrefixList,
+  DeleteManagedPrefixList: prefixLists.deleteManagedPrefixList,
 } satisfies Record<OperationName, Operation['handler']>;
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(

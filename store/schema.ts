@@ -78,16 +78,37 @@ CREATE TABLE IF NOT EXISTS prefix_lists (
   address_family TEXT NOT NULL,        -- IPv4 | IPv6
   max_entries    INTEGER NOT NULL,
   owner_id       TEXT NOT NULL,        -- 'AWS' for AWS-managed lists
+  version        INTEGER NOT NULL DEFAULT 1, -- current version: each entry change adds one
+  state          TEXT NOT NULL DEFAULT 'create-complete', -- create-complete | modify-complete
+  client_token   TEXT,                 -- CreateManagedPrefixList idempotency token
+  request_hash   TEXT,                 -- digest of the create parameters that token was used with
   UNIQUE (account_id, region, prefix_list_id)
 );
+CREATE INDEX IF NOT EXISTS prefix_lists_by_scope ON prefix_lists (account_id, region, seq);
+
+-- Every version of every prefix list: an entry belongs to versions [added_in, removed_in).
+-- AWS-managed lists share their id across accounts, hence the scope columns.
+CREATE TABLE IF NOT EXISTS prefix_list_entries (
+  seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+  prefix_list_id TEXT NOT NULL,
+  account_id     TEXT NOT NULL,
+  region         TEXT NOT NULL,
+  cidr           TEXT NOT NULL,        -- canonical, in the list's address family
+  description    TEXT,
+  added_in       INTEGER NOT NULL,     -- first version that has the entry
+  removed_in     INTEGER               -- first version without it; NULL while current
+);
+CREATE INDEX IF NOT EXISTS prefix_list_entries_by_list ON prefix_list_entries (account_id, region, prefix_list_id, seq);
 
 CREATE TABLE IF NOT EXISTS tags (
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused, so DescribeTags pages stay stable
   resource_id   TEXT NOT NULL,
   resource_type TEXT NOT NULL,         -- security-group | security-group-rule | vpc | prefix-list
   account_id    TEXT NOT NULL,
   region        TEXT NOT NULL,
   key           TEXT NOT NULL,
   value         TEXT NOT NULL,
-  PRIMARY KEY (resource_id, key)
+  UNIQUE (resource_id, key)
 );
+CREATE INDEX IF NOT EXISTS tags_by_scope ON tags (account_id, region, seq);
 `;

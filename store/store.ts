@@ -8,6 +8,8 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './db.js';
 import { createStateAccess } from './state.js';
+import { AWS_MANAGED_PREFIX_LIST_ENTRIES, createPrefixListStore } from './prefix-lists.js';
+import { createTagStore } from './tags.js';
 import {
   newCidrAssociationId,
   newDhcpOptionsId,
@@ -383,6 +385,7 @@ export function createStore(db: Db) {
   // ---------------------------------------------------------------- the store's API
 
   const seededScopes = new Set<string>();
+  const prefixListStore = createPrefixListStore(db);
 
   return {
     /** Runs `fn` in one SQLite transaction: any throw rolls back every write it made. */
@@ -399,8 +402,9 @@ export function createStore(db: Db) {
         sql.insertScope.run(scope.accountId, scope.region);
         insertVpc(scope, { cidrBlock: DEFAULT_VPC_CIDR, isDefault: true, instanceTenancy: 'default' });
         for (const list of AWS_MANAGED_PREFIX_LISTS) {
+          const prefixListId = awsManagedPrefixListId(scope.region, list.service);
           sql.insertPrefixList.run({
-            prefix_list_id: awsManagedPrefixListId(scope.region, list.service),
+            prefix_list_id: prefixListId,
             account_id: scope.accountId,
             region: scope.region,
             name: `com.amazonaws.${scope.region}.${list.service}`,
@@ -408,6 +412,7 @@ export function createStore(db: Db) {
             max_entries: list.maxEntries,
             owner_id: 'AWS',
           });
+          prefixListStore.seedPrefixListEntries(scope, prefixListId, AWS_MANAGED_PREFIX_LIST_ENTRIES[list.service]);
         }
       })();
       seededScopes.add(key);
@@ -420,6 +425,10 @@ export function createStore(db: Db) {
 
     // ---- the whole state: reset(), tableCounts(), exportState(), importState() (store/state.ts)
     ...createStateAccess(db, () => seededScopes.clear()),
+
+    // ---- prefix lists with their versions (store/prefix-lists.ts), tag reads and deletes (store/tags.ts)
+    ...prefixListStore,
+    ...createTagStore(db),
 
     // ---- VPCs
     insertVpc,

@@ -1,0 +1,159 @@
+/**
+ * CreateTags, DeleteTags, DescribeTags on the resources this emulator has: security groups
+ * (`sg-`), security-group rules (`sgr-`), VPCs (`vpc-`) and customer-managed prefix lists (`pl-`).
+ *
+ * AWS rules implemented (aws-reference §2F, §3.3, §4.2):
+ * - `ResourceId.N` is required (F-7); an id of no known kind is `InvalidID` (F-3); a missing
+ *   resource answers its own NotFound code (F-4), not `InvalidID`;
+ * - tag keys 1-127 characters, not starting with `aws:` (F-2, F-5); values at most 256, any
+ *   Unicode, may be empty (F-1); at most 50 tags per resource (F-6); an existing key is overwritten;
+ * - DeleteTags: `Tag.N.Key` alone deletes the key whatever its value; with `Value` (even empty)
+ *   only when the value matches; no `Tag.N` deletes every tag except AWS's own `aws:` ones;
+ * - DescribeTags filters `key`, `resource-id`, `resource-type`, `value`, `tag:<key>`, with
+ *   wildcards; MaxResults 5-1000 with NextToken paging in the order tags were first written.
+ * The whole request succeeds or fails: every id and tag is checked before anything is written.
+ */
+import type {
+  CreateTagsRequest,
+  DeleteTagsRequest,
+  DescribeTagsRequest,
+  DescribeTagsResult,
+  Tag as SdkTag,
+} from '@aws-sdk/client-ec2';
+import { Ec2Error, ec2Error, invalidValue } from '../../protocol/errors.js';
+import { isPrefixListId, isSecurityGroupId, isSecurityGroupRuleId, isVpcId } from '../../store/ids.js';
+import type { Tag } from '../../store/records.js';
+import type { TaggedResourceType } from '../../store/store.js';
+import type { TagDescriptionRecord } from '../../store/tags.js';
+import type { Deps, RequestContext } from '../context.js';
+import { compileFilters, type FilterTable } from '../filters.js';
+import { takePage, validatePageRequest } from '../paging.js';
+import { awsManagedListIsReadOnly, isAwsManaged, prefixListNotFound } from '../prefix-lists/handlers.js';
+import { MAX_TAGS_PER_RESOURCE, validateTag } from '../tags.js';
+
+interface TaggableResource {
+  readonly resourceId: string;
+  readonly resourceType: TaggedResourceType;
+}
+
+/** The kind of resource an id names, by its prefix; `InvalidID` for any other id. */
+function resourceTypeOf(resourceId: string): TaggedResourceType {
+  if (isSecurityGroupRuleId(resourceId)) return 'security-group-rule';
+  if (isSecurityGroupId(resourceId)) return 'security-group';
+  if (isVpcId(resourceId)) return 'vpc';
+  if (isPrefixListId(resourceId)) return 'prefix-list';
+  throw ec2Error('InvalidID', resourceId);
+}
+
+/** Checks every id's form first, then that each resource exists in this account and region. */
+function resolveResources(resourceIds: readonly string[] | undefined, ctx: RequestContext, deps: Deps): TaggableResource[] {
+  if (!resourceIds || resourceIds.length === 0) throw ec2Error('MissingParameter', 'resourceIdSet');
+  const unique = [...new Set(resourceIds)];
+  const typed = unique.map((resourceId) => ({ resourceId, resourceType: resourceTypeOf(resourceId) }));
+  for (const { resourceId, resourceType } of typed) assertExists(resourceId, resourceType, ctx, deps);
+  return typed;
+}
+
+function assertExists(resourceId: string, type: TaggedResourceType, ctx: RequestContext, deps: Deps): void {
+  const store = deps.store;
+  switch (type) {
+    case 'security-group':
+      if (!store.getGroup(ctx.scope, resourceId)) throw ec2Error('InvalidGroup.NotFound', resourceId);
+      return;
+    case 'security-group-rule':
+      if (!store.getRule(ctx.scope, resourceId)) throw ec2Error('InvalidSecurityGroupRuleId.NotFound', resourceId);
+      return;
+    case 'vpc':
+      if (!store.getVpc(ctx.scope, resourceId)) throw ec2Error('InvalidVpcID.NotFound', resourceId);
+      return;
+    case 'prefix-list': {
+      const list = store.getPrefixListDetails(ctx.scope, resourceId);
+      if (!list) throw prefixListNotFound(resourceId);
+      if (isAwsManaged(list)) throw awsManagedListIsReadOnly(resourceId, 'tagged');
+      return;
+    }
+  }
+}
+
+/** DeleteTags' keys: the same key rules as CreateTags, values unchecked (they only select). */
+function validateKeyToDelete(tag: SdkTag): void {
+  const key = tag.Key ?? '';
+  if (key === '') throw invalidValue("Value ( '' ) for parameter Tag key is invalid. Tag key cannot be null or empty.");
+  if (key.toLowerCase().startsWith('aws:')) {
+    throw invalidValue(`Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`);
+  }
+}
+
+// ---------------------------------------------------------------- CreateTags
+
+export function createTags(input: CreateTagsRequest, ctx: RequestContext, deps: Deps): { Return: boolean } {
+  if (!input.Resources || input.Resources.length === 0) throw ec2Error('MissingParameter', 'resourceIdSet');
+  if (!input.Tags || input.Tags.length === 0) throw ec2Error('MissingParameter', 'tagSet');
+  for (const resourceId of input.Resources) resourceTypeOf(resourceId);
+  const tags = new Map<string, Tag>();
+  for (const raw of input.Tags) {
+    const tag = validateTag(raw, 'request');
+    if (tags.has(tag.key)) throw invalidValue(`Duplicate tag key '${tag.key}' specified.`);
+    tags.set(tag.key, tag);
+  }
+  const resources = resolveResources(input.Resources, ctx, deps);
+  for (const { resourceId } of resources) {
+    const keys = new Set(deps.store.tagsOfResource(resourceId).map((t) => t.key));
+    for (const key of tags.keys()) keys.add(key);
+    if (keys.size > MAX_TAGS_PER_RESOURCE) throw ec2Error('TagLimitExceeded');
+  }
+  for (const { resourceId, resourceType } of resources) {
+    deps.store.setTags(ctx.scope, resourceId, resourceType, [...tags.values()]);
+  }
+  return { Return: true };
+}
+
+// ---------------------------------------------------------------- DeleteTags
+
+export function deleteTags(input: DeleteTagsRequest, ctx: RequestContext, deps: Deps): { Return: boolean } {
+  if (!input.Resources || input.Resources.length === 0) throw ec2Error('MissingParameter', 'resourceIdSet');
+  for (const resourceId of input.Resources) resourceTypeOf(resourceId);
+  const selectors = input.Tags ?? [];
+  for (const tag of selectors) validateKeyToDelete(tag);
+  const resources = resolveResources(input.Resources, ctx, deps);
+  for (const { resourceId } of resources) {
+    if (selectors.length === 0) {
+      deps.store.deleteUserTags(resourceId);
+      continue;
+    }
+    for (const tag of selectors) deps.store.deleteTag(resourceId, tag.Key!, tag.Value);
+  }
+  return { Return: true };
+}
+
+// ---------------------------------------------------------------- DescribeTags
+
+const TAG_FILTERS: FilterTable<TagDescriptionRecord> = {
+  filters: {
+    key: { values: (t) => [t.key] },
+    value: { values: (t) => [t.value] },
+    'resource-id': { values: (t) => [t.resourceId] },
+    'resource-type': { values: (t) => [t.resourceType] },
+  },
+  // `tag:<key>` selects the tags with that key and one of the values (an item is one tag).
+  tags: (t) => [t],
+};
+
+export function describeTags(input: DescribeTagsRequest, ctx: RequestContext, deps: Deps): DescribeTagsResult {
+  validatePageRequest(input);
+  // DescribeTags documents `tag:<key>` but not `tag-key` (that is the `key` filter here).
+  const tagKeyFilter = input.Filters?.find((filter) => filter.Name === 'tag-key');
+  if (tagKeyFilter) throw new Ec2Error('InvalidParameterValue', "The filter 'tag-key' is invalid");
+  const matches = compileFilters(input.Filters, TAG_FILTERS);
+  const tags = deps.store.listTagDescriptions(ctx.scope).filter(matches);
+  const page = takePage(tags, input);
+  return {
+    Tags: page.items.map((t) => ({
+      Key: t.key,
+      ResourceId: t.resourceId,
+      ResourceType: t.resourceType as NonNullable<DescribeTagsResult['Tags']>[number]['ResourceType'],
+      Value: t.value,
+    })),
+    NextToken: page.nextToken,
+  };
+}

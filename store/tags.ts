@@ -1,0 +1,68 @@
+/**
+ * Tag reads and deletes for the tag actions (CreateTags writes through the store's `setTags`).
+ * Tags live in one table for every resource type; `seq` (AUTOINCREMENT, never reused) is the order
+ * DescribeTags lists and pages them in, so a tag written while a client pages appears once, later.
+ */
+import type { Db } from './db.js';
+import type { Scope, Tag } from './records.js';
+
+interface TagRow {
+  seq: number;
+  resource_id: string;
+  resource_type: string;
+  key: string;
+  value: string;
+}
+
+/** One tag of one resource, as DescribeTags reports it. */
+export interface TagDescriptionRecord extends Tag {
+  readonly seq: number;
+  readonly resourceId: string;
+  readonly resourceType: string;
+}
+
+export function createTagStore(db: Db) {
+  const sql = {
+    tagsOfScope: db.prepare<[string, string], TagRow>(
+      'SELECT seq, resource_id, resource_type, key, value FROM tags WHERE account_id = ? AND region = ? ORDER BY seq',
+    ),
+    tagsOf: db.prepare<[string], TagRow>(
+      'SELECT seq, resource_id, resource_type, key, value FROM tags WHERE resource_id = ? ORDER BY seq',
+    ),
+    deleteKey: db.prepare<[string, string]>('DELETE FROM tags WHERE resource_id = ? AND key = ?'),
+    deleteKeyWithValue: db.prepare<[string, string, string]>(
+      'DELETE FROM tags WHERE resource_id = ? AND key = ? AND value = ?',
+    ),
+    deleteAll: db.prepare<[string]>("DELETE FROM tags WHERE resource_id = ? AND key NOT LIKE 'aws:%'"),
+  };
+
+  return {
+    /** Every tag of the account-region, oldest first. */
+    listTagDescriptions(scope: Scope): TagDescriptionRecord[] {
+      return sql.tagsOfScope.all(scope.accountId, scope.region).map((row) => ({
+        seq: row.seq,
+        resourceId: row.resource_id,
+        resourceType: row.resource_type,
+        key: row.key,
+        value: row.value,
+      }));
+    },
+
+    tagsOfResource(resourceId: string): Tag[] {
+      return sql.tagsOf.all(resourceId).map((row) => ({ key: row.key, value: row.value }));
+    },
+
+    /** Deletes `key` whatever its value, or (with `value`) only when the value is exactly that. */
+    deleteTag(resourceId: string, key: string, value?: string): void {
+      if (value === undefined) sql.deleteKey.run(resourceId, key);
+      else sql.deleteKeyWithValue.run(resourceId, key, value);
+    },
+
+    /** Deletes every tag of the resource except AWS's own (`aws:` keys). */
+    deleteUserTags(resourceId: string): void {
+      sql.deleteAll.run(resourceId);
+    },
+  };
+}
+
+export type TagStore = ReturnType<typeof createTagStore>;
