@@ -1,6 +1,7 @@
 /**
  * Resource ids: `<prefix>-` + 17 lower-case hex digits, as AWS makes them today. Ids in the older
  * 8-hex form (`sg-1a2b3c4d`) are well-formed too: users paste them from old docs and examples.
+ * So is any hex suffix of 1 to 17 digits: AWS answers NotFound, not Malformed, for those.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -32,7 +33,9 @@ export const newPrefixListId = (): PrefixListId => `pl-${randomHex17()}` as Pref
 export const newDhcpOptionsId = (): string => `dopt-${randomHex17()}`;
 export const newCidrAssociationId = (): string => `vpc-cidr-assoc-${randomHex17()}`;
 
-const wellFormed = (prefix: string) => new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`);
+// AWS treats any short hex suffix as a well-formed id that merely does not exist: `sg-123abc` is
+// InvalidGroup.NotFound (aws-reference B-8), `vpc-deadbeef00000000` InvalidVpcID.NotFound (H-2).
+const wellFormed = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{1,17}$`);
 const SG = wellFormed('sg');
 const SGR = wellFormed('sgr');
 const VPC = wellFormed('vpc');

@@ -78,13 +78,8 @@ export function peerResolvers(ctx: RequestContext, deps: Deps, group: GroupRecor
           throw ec2Error('InvalidGroup.NotFound', reference.groupId);
         }
       } else {
-        const defaultVpc = deps.store.getDefaultVpc(ctx.scope);
-        if (!defaultVpc || group.vpcId !== defaultVpc.vpcId) {
-          throw new Ec2Error(
-            'InvalidParameterCombination',
-            'An IP permission for a VPC security group may only include a group ID, not a group name.',
-          );
-        }
+        // A name always resolves in the default VPC; from a group elsewhere that is another
+        // network, which AWS reports as B-11's NotFound text (aws-reference B-12).
         peer = groupByNameInDefaultVpc(ctx, deps, reference.groupName);
       }
       if (peer.vpcId !== group.vpcId) {
