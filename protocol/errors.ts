@@ -107,6 +107,9 @@ export const EC2_ERRORS = {
   AuthFailure: { status: 401, message: () => 'AWS was not able to validate the provided access credentials' },
   RequestExpired: { status: 400, message: () => 'Request has expired.' },
   IncompleteSignature: { status: 400, message: (text) => text },
+  // ---- injected by opt-in fault rules (server/realism.ts) ----
+  RequestLimitExceeded: { status: 503, message: () => 'Request limit exceeded.' },
+  Unavailable: { status: 503, message: () => 'The service is unavailable. Please try again shortly.' },
   // ---- the server's own failure ----
   InternalError: { status: 500, message: () => 'An internal error has occurred' },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -12,9 +12,12 @@ import type { Logger } from 'pino';
 import { Ec2Error, ec2Error, renderError } from '../protocol/errors.js';
 import { accessKeyOf, regionOf, type Deps, type RequestContext } from './context.js';
 import { dispatch } from './dispatch.js';
+import { Realism } from './realism.js';
 import { registerControlRoutes } from './control.js';
 
-export interface AppOptions extends Deps {
+export interface AppOptions extends Omit<Deps, 'realism'> {
+  /** Opt-in faults and eventual consistency (server/realism.ts); inert when absent. */
+  readonly realism?: Realism;
   readonly defaultRegion: string;
   readonly defaultAccountId: string;
   readonly logger?: Logger | undefined;
@@ -44,7 +47,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     bodyLimit,
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
-  const deps: Deps = { store: options.store, limits: options.limits };
+  const deps: Deps = { store: options.store, limits: options.limits, realism: options.realism ?? new Realism() };
 
   app.decorateRequest('ec2RequestId', '');
   app.decorateRequest('ec2Action', '');
@@ -87,6 +90,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
           options.defaultRegion,
       },
     };
+    if (deps.realism.active) {
+      const { latencyMs, fault } = deps.realism.beforeAction(ctx.action);
+      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      if (fault) throw fault;
+    }
     const xml = dispatch(params, ctx, deps);
     return reply.type(XML_CONTENT_TYPE).send(xml);
   };

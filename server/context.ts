@@ -6,6 +6,7 @@
  * unsigned requests carry no region and get the default one. Signatures are not verified.
  */
 import type { Limits } from './limits.js';
+import type { Realism } from './realism.js';
 import type { Store } from '../store/store.js';
 import type { Scope } from '../store/records.js';
 
@@ -18,6 +19,8 @@ export interface RequestContext {
 export interface Deps {
   readonly store: Store;
   readonly limits: Limits;
+  /** Opt-in faults and eventual consistency; inert unless configured. */
+  readonly realism: Realism;
 }
 
 const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/[^/,\s]+\/aws4_request/;

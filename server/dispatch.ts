@@ -32,6 +32,7 @@ export function dispatch(params: URLSearchParams, ctx: RequestContext, deps: Dep
     if (input.DryRun === true) throw ec2Error('DryRunOperation');
     return result;
   });
+  deps.realism.afterAction(action, output);
   return toResponseXml(action, ctx.requestId, output, operation.shapes.output);
 }
 

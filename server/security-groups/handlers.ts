@@ -306,6 +306,7 @@ export function describeSecurityGroups(
   validatePageRequest(input);
   const matches = compileFilters(input.Filters, SECURITY_GROUP_FILTERS);
   const { store } = deps;
+  const { isVisible } = deps.realism; // new resources hide for a while under eventual consistency
 
   let groups: Sequenced<GroupRecord>[];
   const ids = input.GroupIds ?? [];
@@ -315,7 +316,7 @@ export function describeSecurityGroups(
     for (const id of ids) {
       if (!isSecurityGroupId(id)) throw ec2Error('InvalidGroupId.Malformed', id);
       const group = store.getGroup(ctx.scope, id);
-      if (!group) throw ec2Error('InvalidGroup.NotFound', id);
+      if (!group || !isVisible(id)) throw ec2Error('InvalidGroup.NotFound', id);
       chosen.set(group.groupId, group);
     }
     for (const name of names) {
@@ -324,12 +325,14 @@ export function describeSecurityGroups(
     }
     groups = [...chosen.values()].sort((a, b) => a.seq - b.seq);
   } else {
-    groups = store.listGroups(ctx.scope);
+    groups = store.listGroups(ctx.scope).filter((g) => isVisible(g.groupId));
   }
 
   // One query for all rules when listing many groups; per group when a few were named.
   const rulesByGroup = new Map<string, RuleRecord[]>();
-  const rules = groups.length > 20 ? store.listRules(ctx.scope) : groups.flatMap((g) => store.rulesOfGroup(g.groupId));
+  const rules = (
+    groups.length > 20 ? store.listRules(ctx.scope) : groups.flatMap((g) => store.rulesOfGroup(g.groupId))
+  ).filter((r) => isVisible(r.ruleId));
   for (const rule of rules) {
     let list = rulesByGroup.get(rule.groupId);
     if (!list) rulesByGroup.set(rule.groupId, (list = []));
@@ -359,6 +362,7 @@ export function describeSecurityGroupRules(
   validatePageRequest(input);
   const matches = compileFilters(input.Filters, SECURITY_GROUP_RULE_FILTERS);
   const { store } = deps;
+  const { isVisible } = deps.realism; // new resources hide for a while under eventual consistency
 
   let candidates: Sequenced<RuleRecord>[];
   const ids = input.SecurityGroupRuleIds ?? [];
@@ -367,7 +371,7 @@ export function describeSecurityGroupRules(
     candidates = ids.map((id) => {
       if (!isSecurityGroupRuleId(id)) throw ec2Error('InvalidSecurityGroupRuleId.Malformed', id);
       const rule = store.getRule(ctx.scope, id);
-      if (!rule) throw ec2Error('InvalidSecurityGroupRuleId.NotFound', id);
+      if (!rule || !isVisible(id)) throw ec2Error('InvalidSecurityGroupRuleId.NotFound', id);
       return rule;
     });
     candidates = [...new Map(candidates.map((r) => [r.ruleId, r])).values()].sort((a, b) => a.seq - b.seq);
@@ -381,7 +385,10 @@ export function describeSecurityGroupRules(
     candidates = store.listRules(ctx.scope);
   }
 
-  const page = takePage(candidates.filter(matches), input);
+  const page = takePage(
+    candidates.filter((rule) => isVisible(rule.ruleId) && matches(rule)),
+    input,
+  );
   return {
     SecurityGroupRules: page.items.map((rule) => toSecurityGroupRule(rule, ctx.scope)),
     NextToken: page.nextToken,

@@ -142,14 +142,15 @@ export function describeVpcs(input: DescribeVpcsRequest, ctx: RequestContext, de
   const ids = input.VpcIds ?? [];
   if (ids.length > 0) {
     vpcs = ids.map((id) => {
-      if (!isVpcId(id)) throw ec2Error('InvalidVpcID.Malformed', id);
+      // AWS answers NotFound for any id it does not hold, whatever its shape (H-2: the 16-hex
+      // `vpc-deadbeef00000000`; D-9: even a value that is not vpc-shaped).
       const vpc = deps.store.getVpc(ctx.scope, id);
-      if (!vpc) throw ec2Error('InvalidVpcID.NotFound', id);
+      if (!vpc || !deps.realism.isVisible(id)) throw ec2Error('InvalidVpcID.NotFound', id);
       return vpc;
     });
     vpcs = [...new Map(vpcs.map((v) => [v.vpcId, v])).values()].sort((a, b) => a.seq - b.seq);
   } else {
-    vpcs = deps.store.listVpcs(ctx.scope);
+    vpcs = deps.store.listVpcs(ctx.scope).filter((v) => deps.realism.isVisible(v.vpcId));
   }
   const page = takePage(vpcs.filter(matches), input);
   return { Vpcs: page.items.map((vpc) => toVpc(vpc)), NextToken: page.nextToken };

@@ -64,10 +64,13 @@ describe('EC2_ERRORS catalogue', () => {
   it('gives the statuses AWS uses for the special codes (§1)', () => {
     expect(EC2_ERRORS.DryRunOperation.status).toBe(412);
     expect(EC2_ERRORS.AuthFailure.status).toBe(401);
+    expect(EC2_ERRORS.RequestLimitExceeded.status).toBe(503);
+    expect(EC2_ERRORS.Unavailable.status).toBe(503);
     expect(EC2_ERRORS.InternalError.status).toBe(500);
     expect(EC2_ERRORS.RequestEntityTooLarge.status).toBe(413);
     const ordinary = CODES.filter(
-      (c) => !['DryRunOperation', 'AuthFailure', 'InternalError', 'RequestEntityTooLarge'].includes(c),
+      (c) =>
+        !['DryRunOperation', 'AuthFailure', 'RequestLimitExceeded', 'Unavailable', 'InternalError', 'RequestEntityTooLarge'].includes(c),
     );
     for (const code of ordinary) expect([code, EC2_ERRORS[code].status]).toEqual([code, 400]);
   });

@@ -1,0 +1,156 @@
+/**
+ * Opt-in realism for testing clients: injected faults and eventual consistency. Off by default;
+ * switched on by configuration or at run time through the control endpoints.
+ *
+ * - A fault rule makes an action (or every action, `*`) fail with an EC2 error (throttling is
+ *   `RequestLimitExceeded` 503 `Request limit exceeded.`, AWS's own text) at a rate, on the Nth
+ *   matching call, or a given number of times, and/or adds latency. Nothing is written by a request
+ *   that a fault rejects: faults fire before the handler runs.
+ * - Eventual consistency: AWS documents that "a small delay might occur" before a new resource is
+ *   visible to describe calls. With a delay set, groups, rules and VPCs created by a request stay
+ *   invisible to Describe* calls for that long (writes and their checks still see them at once, as
+ *   AWS's duplicate checks do). Deletions take effect immediately.
+ */
+import { Ec2Error, ec2Error, type Ec2ErrorCode, EC2_ERRORS } from '../protocol/errors.js';
+
+export interface FaultRule {
+  /** An action name, or `*` for every EC2 action. */
+  readonly action: string;
+  /** The EC2 error to answer; default `RequestLimitExceeded`. `null` with latency only slows calls. */
+  readonly error?: Ec2ErrorCode | null;
+  /** Probability 0..1 that a matching call fails. */
+  readonly rate?: number;
+  /** Fail only the Nth matching call (1-based) after the rule was set. */
+  readonly nth?: number;
+  /** Fail at most this many calls, then the rule is spent. */
+  readonly times?: number;
+  /** Milliseconds added to every matching call (failed or not). */
+  readonly latencyMs?: number;
+}
+
+export interface RealismSettings {
+  readonly faults: readonly FaultRule[];
+  /** Milliseconds before a created resource is visible to describe calls; 0 = at once. */
+  readonly consistencyDelayMs: number;
+}
+
+export const NO_REALISM: RealismSettings = { faults: [], consistencyDelayMs: 0 };
+
+interface ActiveRule {
+  readonly rule: FaultRule;
+  calls: number;
+  failures: number;
+}
+
+/** Fields of an action's output that name what the action created. */
+const CREATED_IDS: Readonly<Record<string, (output: Record<string, any>) => readonly string[]>> = {
+  CreateSecurityGroup: (o) => [o.GroupId],
+  CreateVpc: (o) => [o.Vpc?.VpcId],
+  CreateDefaultVpc: (o) => [o.Vpc?.VpcId],
+  AuthorizeSecurityGroupEgress: (o) => (o.SecurityGroupRules ?? []).map((r: { SecurityGroupRuleId: string }) => r.SecurityGroupRuleId),
+  AuthorizeSecurityGroupIngress: (o) => (o.SecurityGroupRules ?? []).map((r: { SecurityGroupRuleId: string }) => r.SecurityGroupRuleId),
+};
+
+export class Realism {
+  private rules: ActiveRule[] = [];
+  private delayMs = 0;
+  /** Resource id → time it becomes visible. Entries are dropped once visible. */
+  private readonly pending = new Map<string, number>();
+
+  constructor(
+    settings: RealismSettings = NO_REALISM,
+    private readonly random: () => number = Math.random,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.configure(settings);
+  }
+
+  /** Replaces the settings; throws a plain Error naming the first invalid field. */
+  configure(settings: RealismSettings): void {
+    for (const rule of settings.faults) validateRule(rule);
+    if (!Number.isInteger(settings.consistencyDelayMs) || settings.consistencyDelayMs < 0) {
+      throw new Error('consistencyDelayMs must be a whole number of milliseconds, 0 or more');
+    }
+    this.rules = settings.faults.map((rule) => ({ rule, calls: 0, failures: 0 }));
+    this.delayMs = settings.consistencyDelayMs;
+    if (this.delayMs === 0) this.pending.clear();
+  }
+
+  settings(): RealismSettings {
+    return { faults: this.rules.map((r) => r.rule), consistencyDelayMs: this.delayMs };
+  }
+
+  get active(): boolean {
+    return this.rules.length > 0 || this.delayMs > 0 || this.pending.size > 0;
+  }
+
+  /**
+   * Called before an action runs: returns the latency to add, and the fault to answer (if any).
+   * The caller waits the latency, then throws the fault.
+   */
+  beforeAction(action: string): { latencyMs: number; fault: Ec2Error | undefined } {
+    let latencyMs = 0;
+    let fault: Ec2Error | undefined;
+    for (const active of this.rules) {
+      const { rule } = active;
+      if (rule.action !== '*' && rule.action !== action) continue;
+      active.calls += 1;
+      latencyMs = Math.max(latencyMs, rule.latencyMs ?? 0);
+      if (fault || rule.error === null) continue;
+      if (rule.times !== undefined && active.failures >= rule.times) continue;
+      const fires = rule.nth !== undefined ? active.calls === rule.nth : this.random() < (rule.rate ?? 1);
+      if (fires) {
+        active.failures += 1;
+        fault = ec2Error(rule.error ?? 'RequestLimitExceeded', ...faultArguments(rule.error ?? 'RequestLimitExceeded', action));
+      }
+    }
+    return { latencyMs, fault };
+  }
+
+  /** Called after a successful write: its new resources become visible only after the delay. */
+  afterAction(action: string, output: object): void {
+    if (this.delayMs === 0) return;
+    const ids = CREATED_IDS[action]?.(output as Record<string, any>) ?? [];
+    const visibleAt = this.now() + this.delayMs;
+    for (const id of ids) if (typeof id === 'string') this.pending.set(id, visibleAt);
+  }
+
+  /** Whether describe calls may show this resource yet. */
+  readonly isVisible = (id: string): boolean => {
+    if (this.pending.size === 0) return true;
+    const visibleAt = this.pending.get(id);
+    if (visibleAt === undefined) return true;
+    if (visibleAt <= this.now()) {
+      this.pending.delete(id);
+      return true;
+    }
+    return false;
+  };
+}
+
+/** The server-side failures clients most need to survive; any catalogue code may be injected. */
+export const TYPICAL_FAULTS: readonly Ec2ErrorCode[] = ['RequestLimitExceeded', 'Unavailable', 'InternalError'];
+
+function faultArguments(code: Ec2ErrorCode, action: string): string[] {
+  // Templates with a parameter get something sensible; most fault codes take none.
+  return code === 'InvalidAction' ? [action] : [];
+}
+
+function validateRule(rule: FaultRule): void {
+  if (typeof rule.action !== 'string' || rule.action === '') throw new Error('fault.action must name an action or be *');
+  if (rule.error !== undefined && rule.error !== null && !Object.hasOwn(EC2_ERRORS, rule.error)) {
+    throw new Error(
+      `fault.error '${String(rule.error)}' is not an EC2 error code this emulator knows (typical: ${TYPICAL_FAULTS.join(', ')})`,
+    );
+  }
+  if (rule.rate !== undefined && !(typeof rule.rate === 'number' && rule.rate >= 0 && rule.rate <= 1)) {
+    throw new Error('fault.rate must be a number from 0 to 1');
+  }
+  for (const field of ['nth', 'times'] as const) {
+    const value = rule[field];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw new Error(`fault.${field} must be a whole number, 1 or more`);
+  }
+  if (rule.latencyMs !== undefined && !(Number.isInteger(rule.latencyMs) && rule.latencyMs >= 0 && rule.latencyMs <= 60_000)) {
+    throw new Error('fault.latencyMs must be a whole number of milliseconds from 0 to 60000');
+  }
+}
