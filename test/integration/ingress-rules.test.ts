@@ -169,10 +169,13 @@ describe('legacy flat parameters', () => {
 
   it('flat CidrIp ::/0 is malformed on authorize (B-21) and revoke (C-11)', async () => {
     const group = await newGroup(vpcId);
-    for (const Command of [AuthorizeSecurityGroupIngressCommand, RevokeSecurityGroupIngressCommand]) {
-      const error = await ec2ErrorOf(() =>
-        ec2.send(new Command({ GroupId: group.id, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '::/0' })),
-      );
+    const input = { GroupId: group.id, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '::/0' };
+    const calls = [
+      () => ec2.send(new AuthorizeSecurityGroupIngressCommand(input)),
+      () => ec2.send(new RevokeSecurityGroupIngressCommand(input)),
+    ];
+    for (const call of calls) {
+      const error = await ec2ErrorOf(call);
       expect(error).toEqual({ code: 'InvalidParameterValue', message: 'CIDR block ::/0 is malformed', status: 400 });
     }
   });
