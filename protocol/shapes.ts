@@ -362,7 +362,7 @@ export const OPERATION_SHAPES = {
   },
   DescribeTags: {
     input: struct({ ...DryRun, ...Paging, Filters }),
-    output: struct({ NextToken: string, Tags: named(list(TagDescription), { xml: 'tagSet' }) }),
+    output: struct({ Tags: named(list(TagDescription), { xml: 'tagSet' }), NextToken: string }),
   },
   // Managed prefix lists (aws-reference §2G).
   CreateManagedPrefixList: {
@@ -379,7 +379,7 @@ export const OPERATION_SHAPES = {
   },
   DescribeManagedPrefixLists: {
     input: struct({ ...DryRun, Filters, ...Paging, PrefixListIds: named(list(string), { wire: 'PrefixListId' }) }),
-    output: struct({ NextToken: string, PrefixLists: named(list(ManagedPrefixList), { xml: 'prefixListSet' }) }),
+    output: struct({ PrefixLists: named(list(ManagedPrefixList), { xml: 'prefixListSet' }), NextToken: string }),
   },
   GetManagedPrefixListEntries: {
     input: struct({ ...DryRun, PrefixListId: string, TargetVersion: integer, ...Paging }),
