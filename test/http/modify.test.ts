@@ -68,7 +68,7 @@ describe('ModifySecurityGroupRules on the wire', () => {
   });
 
   it('E-13: no GroupId, and an empty GroupId, are MissingParameter groupId', async () => {
-    for (const fields of [{}, { GroupId: '' }]) {
+    for (const fields of [{}, { GroupId: '' }] as Record<string, string>[]) {
       const out = await post(app, { Action: 'ModifySecurityGroupRules', ...fields, 'SecurityGroupRule.1.SecurityGroupRuleId': ruleId });
       expect(errorOf(out.xml)).toEqual({ code: 'MissingParameter', message: 'The request must contain the parameter groupId' });
     }
