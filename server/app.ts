@@ -13,11 +13,14 @@ import { Ec2Error, ec2Error, renderError } from '../protocol/errors.js';
 import { accessKeyOf, regionOf, type Deps, type RequestContext } from './context.js';
 import { dispatch } from './dispatch.js';
 import { Realism } from './realism.js';
+import { verifySignature, type CredentialStore } from './auth.js';
 import { registerControlRoutes } from './control.js';
 
 export interface AppOptions extends Omit<Deps, 'realism'> {
   /** Opt-in faults and eventual consistency (server/realism.ts); inert when absent. */
   readonly realism?: Realism;
+  /** Opt-in SigV4 verification (server/auth.ts): when set, every EC2/STS request must be signed by one of these keys. */
+  readonly credentials?: CredentialStore;
   readonly defaultRegion: string;
   readonly defaultAccountId: string;
   readonly logger?: Logger | undefined;
@@ -79,6 +82,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
   }
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (options.credentials) {
+      verifySignature(
+        { method: request.method, url: request.url, headers: request.headers, body: typeof request.body === 'string' ? request.body : '' },
+        options.credentials,
+      );
+    }
     const params = requestParameters(request);
     const ctx: RequestContext = {
       requestId: request.ec2RequestId,
@@ -99,7 +108,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return reply.type(XML_CONTENT_TYPE).send(xml);
   };
   // Static and /_emulator/* routes take precedence over the EC2 catch-all below.
-  registerControlRoutes(app, { store: options.store, enabled: options.controlEndpoints ?? true });
+  registerControlRoutes(app, { store: options.store, realism: deps.realism, enabled: options.controlEndpoints ?? true });
   app.route({ method: ['GET', 'POST'], url: '/', handler: handle });
   app.route({ method: ['GET', 'POST'], url: '/*', handler: handle });
 

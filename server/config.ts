@@ -3,7 +3,9 @@
  * Bad values stop the process with one line naming the problem; see `--help`.
  */
 import { parseArgs } from 'node:util';
+import { parseCredentialList, type CredentialStore } from './auth.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { Realism, type FaultRule, type RealismSettings } from './realism.js';
 
 export interface Config {
   readonly host: string;
@@ -15,8 +17,12 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly logFormat: 'pretty' | 'json';
   readonly limits: Limits;
-  /** The JSON endpoints under /_emulator/ (health, reset, state). */
+  /** The JSON endpoints under /_emulator/ (health, reset, state, realism). */
   readonly controlEndpoints: boolean;
+  /** When set, every EC2/STS request must carry a valid SigV4 signature by one of these keys. */
+  readonly credentials: CredentialStore | undefined;
+  /** Injected faults and eventual consistency; none by default. */
+  readonly realism: RealismSettings;
 }
 
 export class ConfigError extends Error {}
@@ -36,7 +42,10 @@ Options (each has an environment variable; the flag wins):
   --rules-per-group N      rule quota per direction and IP family  RULES_PER_SECURITY_GROUP (default 60)
   --groups-per-region N    security-group quota per region         SECURITY_GROUPS_PER_REGION (default 2500)
   --prefix-lists-per-region N  customer prefix-list quota per region  PREFIX_LISTS_PER_REGION (default 100)
-  --no-control             turn off /_emulator/* (health, reset, state)  CONTROL_ENDPOINTS=off
+  --no-control             turn off /_emulator/* (health, reset, state, realism)  CONTROL_ENDPOINTS=off
+  --credentials LIST       verify SigV4 with these keys: AKID:SECRET[,AKID:SECRET…]  AUTH_CREDENTIALS (default: off)
+  --faults JSON            injected faults, e.g. '[{"action":"*","error":"RequestLimitExceeded","rate":0.2}]'  FAULTS
+  --consistency-delay-ms N new resources stay out of describe calls for N ms  CONSISTENCY_DELAY_MS (default 0)
   -h, --help               show this help
 `;
 
@@ -59,6 +68,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
         'groups-per-region': { type: 'string' },
         'prefix-lists-per-region': { type: 'string' },
         'no-control': { type: 'boolean' },
+        credentials: { type: 'string' },
+        faults: { type: 'string' },
+        'consistency-delay-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -91,8 +103,22 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   }
   const controlEndpoints = values['no-control'] !== true && !['off', 'false', '0'].includes(controlVariable);
 
+  let credentials: CredentialStore | undefined;
+  const credentialList = pick('credentials', 'AUTH_CREDENTIALS');
+  if (credentialList !== undefined) {
+    try {
+      credentials = parseCredentialList(credentialList);
+    } catch (err) {
+      throw new ConfigError(`--credentials / AUTH_CREDENTIALS: ${(err as Error).message}`);
+    }
+    if (credentials.size === 0) throw new ConfigError('--credentials / AUTH_CREDENTIALS: no ACCESS_KEY_ID:SECRET pair given');
+  }
+  const realism = realismSettings(pick('faults', 'FAULTS'), pick('consistency-delay-ms', 'CONSISTENCY_DELAY_MS'));
+
   return {
     controlEndpoints,
+    credentials,
+    realism,
     host: pick('host', 'HOST') ?? '127.0.0.1',
     port,
     dbPath: pick('db', 'DB_PATH') ?? ':memory:',
@@ -121,6 +147,26 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       ),
     },
   };
+}
+
+function realismSettings(faultsJson: string | undefined, delay: string | undefined): RealismSettings {
+  const consistencyDelayMs = integer(delay ?? '0', '--consistency-delay-ms / CONSISTENCY_DELAY_MS', 0, 3_600_000);
+  let faults: FaultRule[] = [];
+  if (faultsJson !== undefined) {
+    try {
+      faults = JSON.parse(faultsJson) as FaultRule[];
+    } catch (err) {
+      throw new ConfigError(`--faults / FAULTS: not JSON: ${(err as Error).message}`);
+    }
+    if (!Array.isArray(faults)) throw new ConfigError('--faults / FAULTS: expected a JSON array of fault rules');
+  }
+  const settings = { faults, consistencyDelayMs };
+  try {
+    new Realism(settings); // validates every rule
+  } catch (err) {
+    throw new ConfigError(`--faults / FAULTS: ${(err as Error).message}`);
+  }
+  return settings;
 }
 
 function integer(raw: string, label: string, min: number, max: number): number {

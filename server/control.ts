@@ -7,6 +7,8 @@
  *   POST /moto-api/reset     the same, where suites written for moto's server mode call it
  *   GET  /_emulator/state    the whole state as JSON
  *   POST /_emulator/state    replace the whole state with such a JSON, all or nothing
+ *   GET  /_emulator/realism  the injected faults and the eventual-consistency delay
+ *   PUT  /_emulator/realism  set them: {"faults":[{"action":"*","rate":0.5}],"consistencyDelayMs":2000}
  *
  * Turned off (`--no-control`), every path under both prefixes answers 404.
  */
@@ -16,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { StateImportError } from '../store/state.js';
 import type { Store } from '../store/store.js';
+import type { Realism, RealismSettings } from './realism.js';
 
 export const CONTROL_PREFIX = '/_emulator';
 export const MOTO_RESET_PATH = '/moto-api/reset';
@@ -27,6 +30,7 @@ const STATE_BODY_LIMIT = 256 * 1024 * 1024;
 
 export interface ControlOptions {
   readonly store: Store;
+  readonly realism: Realism;
   readonly enabled: boolean;
 }
 
@@ -62,6 +66,8 @@ export function registerControlRoutes(app: FastifyInstance, options: ControlOpti
   app.post(`${CONTROL_PREFIX}/reset`, reset);
   app.post(MOTO_RESET_PATH, reset);
 
+  registerRealismRoutes(app, options.realism);
+
   app.get(`${CONTROL_PREFIX}/state`, async (_request, reply) => sendJson(reply, 200, store.exportState()));
 
   app.post(`${CONTROL_PREFIX}/state`, { bodyLimit: STATE_BODY_LIMIT }, async (request, reply) => {
@@ -78,6 +84,27 @@ export function registerControlRoutes(app: FastifyInstance, options: ControlOpti
       throw err;
     }
     return sendJson(reply, 200, { status: 'ok' });
+  });
+}
+
+/** Registered inside registerControlRoutes: GET/PUT the faults and consistency settings. */
+function registerRealismRoutes(app: FastifyInstance, realism: Realism): void {
+  app.get(`${CONTROL_PREFIX}/realism`, async (_request, reply) => sendJson(reply, 200, realism.settings()));
+  app.put(`${CONTROL_PREFIX}/realism`, async (request, reply) => {
+    let document: Partial<RealismSettings>;
+    try {
+      document = JSON.parse(typeof request.body === 'string' ? request.body : '') as Partial<RealismSettings>;
+    } catch (err) {
+      return sendJson(reply, 400, { error: 'InvalidJson', message: `the body is not JSON: ${(err as Error).message}` });
+    }
+    const faults = document?.faults ?? [];
+    if (!Array.isArray(faults)) return sendJson(reply, 400, { error: 'InvalidRealism', message: 'faults must be an array' });
+    try {
+      realism.configure({ faults, consistencyDelayMs: document?.consistencyDelayMs ?? 0 });
+    } catch (err) {
+      return sendJson(reply, 400, { error: 'InvalidRealism', message: (err as Error).message });
+    }
+    return sendJson(reply, 200, realism.settings());
   });
 }
 

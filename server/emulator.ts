@@ -9,6 +9,7 @@ import { openDatabase, type Db } from '../store/db.js';
 import { createStore, type Store } from '../store/store.js';
 import { buildApp } from './app.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { Realism, type RealismSettings } from './realism.js';
 
 export interface EmulatorOptions {
   readonly host?: string;
@@ -19,8 +20,12 @@ export interface EmulatorOptions {
   readonly defaultAccountId?: string;
   readonly limits?: Partial<Limits>;
   readonly logger?: Logger;
-  /** The JSON endpoints under /_emulator/ (health, reset, state); on unless false. */
+  /** The JSON endpoints under /_emulator/ (health, reset, state, realism); on unless false. */
   readonly controlEndpoints?: boolean;
+  /** Verify SigV4 on every request with these keys (access key id → secret); off when absent. */
+  readonly credentials?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+  /** Injected faults and eventual consistency at start; changeable later through `realism`. */
+  readonly realism?: RealismSettings;
 }
 
 export interface Emulator {
@@ -28,6 +33,8 @@ export interface Emulator {
   readonly port: number;
   readonly app: FastifyInstance;
   readonly store: Store;
+  /** Faults and eventual consistency, to change while running (`realism.configure(...)`). */
+  readonly realism: Realism;
   /** Back to the state of a fresh start, as `POST /_emulator/reset` does. */
   reset(): void;
   /** Finishes in-flight requests, then closes the server and the database. */
@@ -37,7 +44,16 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const db: Db = openDatabase(options.dbPath ?? ':memory:');
   const store = createStore(db);
+  const realism = new Realism(options.realism);
+  const credentials =
+    options.credentials === undefined
+      ? undefined
+      : options.credentials instanceof Map
+        ? options.credentials
+        : new Map(Object.entries(options.credentials));
   const app = buildApp({
+    realism,
+    ...(credentials ? { credentials } : {}),
     store,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     defaultRegion: options.defaultRegion ?? 'us-east-1',
@@ -66,6 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     app,
     store,
+    realism,
     reset() {
       store.reset();
     },
