@@ -203,6 +203,16 @@ export interface OperationShapes {
 }
 
 const Return = { Return: boolean };
+const RevokeMembers = {
+  GroupId: string,
+  IpPermissions,
+  SecurityGroupRuleIds: named(list(string), { wire: 'SecurityGroupRuleId' }),
+};
+const RevokeOutput = struct({
+  ...Return,
+  UnknownIpPermissions: named(IpPermissions, { xml: 'unknownIpPermissionSet' }),
+  RevokedSecurityGroupRules: named(list(RevokedSecurityGroupRule), { xml: 'revokedSecurityGroupRuleSet' }),
+});
 
 export const OPERATION_SHAPES = {
   AuthorizeSecurityGroupEgress: {
@@ -218,19 +228,8 @@ export const OPERATION_SHAPES = {
     output: struct({ ...Return, SecurityGroupRules }),
   },
   RevokeSecurityGroupIngress: {
-    input: struct({
-      ...DryRun,
-      GroupId: string,
-      GroupName: string,
-      IpPermissions,
-      SecurityGroupRuleIds: named(list(string), { wire: 'SecurityGroupRuleId' }),
-      ...FlatRule,
-    }),
-    output: struct({
-      ...Return,
-      UnknownIpPermissions: named(IpPermissions, { xml: 'unknownIpPermissionSet' }),
-      RevokedSecurityGroupRules: named(list(RevokedSecurityGroupRule), { xml: 'revokedSecurityGroupRuleSet' }),
-    }),
+    input: struct({ ...DryRun, ...RevokeMembers, GroupName: string, ...FlatRule }),
+    output: RevokeOutput,
   },
   ModifySecurityGroupRules: {
     input: struct({
@@ -283,17 +282,8 @@ export const OPERATION_SHAPES = {
     output: struct({ Vpc }),
   },
   RevokeSecurityGroupEgress: {
-    input: struct({
-      ...DryRun,
-      GroupId: string,
-      IpPermissions,
-      SecurityGroupRuleIds: named(list(string), { wire: 'SecurityGroupRuleId' }),
-    }),
-    output: struct({
-      ...Return,
-      UnknownIpPermissions: named(IpPermissions, { xml: 'unknownIpPermissionSet' }),
-      RevokedSecurityGroupRules: named(list(RevokedSecurityGroupRule), { xml: 'revokedSecurityGroupRuleSet' }),
-    }),
+    input: struct({ ...DryRun, ...RevokeMembers }),
+    output: RevokeOutput,
   },
   CreateSecurityGroup: {
     input: struct({

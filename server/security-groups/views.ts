@@ -23,24 +23,20 @@ export const securityGroupRuleArn = (scope: Scope, ruleId: string): string =>
 export function toSecurityGroupRule(rule: RuleRecord, scope: Scope): SecurityGroupRule {
   const peer = rule.peer;
   return {
-    SecurityGroupRuleId: rule.ruleId,
-    GroupId: rule.groupId,
+    ...ruleBasics(rule),
     GroupOwnerId: rule.ownerId,
-    IsEgress: rule.direction === 'egress',
-    IpProtocol: rule.protocol,
-    FromPort: rule.fromPort,
-    ToPort: rule.toPort,
-    CidrIpv4: peer.kind === 'ipv4' ? peer.cidr : undefined,
-    CidrIpv6: peer.kind === 'ipv6' ? peer.cidr : undefined,
-    PrefixListId: peer.kind === 'prefixList' ? peer.prefixListId : undefined,
     ReferencedGroupInfo: peer.kind === 'group' ? { GroupId: peer.groupId, UserId: peer.userId } : undefined,
-    Description: rule.description,
     Tags: toSdkTags(rule.tags),
     SecurityGroupRuleArn: securityGroupRuleArn(scope, rule.ruleId),
   };
 }
 
 export function toRevokedRule(rule: RuleRecord): RevokedSecurityGroupRule {
+  return { ...ruleBasics(rule), ReferencedGroupId: rule.peer.kind === 'group' ? rule.peer.groupId : undefined };
+}
+
+/** The fields a rule and a revoked rule share; the peer fills exactly one of the four peer fields. */
+function ruleBasics(rule: RuleRecord) {
   const peer = rule.peer;
   return {
     SecurityGroupRuleId: rule.ruleId,
@@ -52,7 +48,6 @@ export function toRevokedRule(rule: RuleRecord): RevokedSecurityGroupRule {
     CidrIpv4: peer.kind === 'ipv4' ? peer.cidr : undefined,
     CidrIpv6: peer.kind === 'ipv6' ? peer.cidr : undefined,
     PrefixListId: peer.kind === 'prefixList' ? peer.prefixListId : undefined,
-    ReferencedGroupId: peer.kind === 'group' ? peer.groupId : undefined,
     Description: rule.description,
   };
 }
