@@ -60,15 +60,17 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: an async hook costs every request a promise round trip.
+  app.addHook('onRequest', (request, reply, done) => {
     request.ec2RequestId = randomUUID();
     reply.header('x-amzn-RequestId', request.ec2RequestId);
     reply.header('Server', 'AmazonEC2');
+    done();
   });
 
-  if (options.logger) {
+  if (options.logger?.isLevelEnabled('info')) {
     const logger = options.logger;
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       logger.info(
         {
           action: request.ec2Action || undefined,

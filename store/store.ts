@@ -385,12 +385,14 @@ export function createStore(db: Db) {
   // ---------------------------------------------------------------- the store's API
 
   const seededScopes = new Set<string>();
+  // One transaction wrapper for every request: db.transaction() builds a new one per call.
+  const inTransaction = db.transaction((fn: () => unknown) => fn());
   const prefixListStore = createPrefixListStore(db);
 
   return {
     /** Runs `fn` in one SQLite transaction: any throw rolls back every write it made. */
     transaction<T>(fn: () => T): T {
-      return db.transaction(fn)();
+      return inTransaction(fn) as T;
     },
 
     /** Creates an account-region's defaults the first time it is used. */

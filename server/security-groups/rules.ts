@@ -16,6 +16,7 @@
  */
 import type { IpPermission } from '@aws-sdk/client-ec2';
 import IPCIDR from 'ip-cidr';
+import { fastCanonicalCidr } from '../../protocol/cidr.js';
 import { ec2Error, Ec2Error, invalidRuleDescription, invalidValue } from '../../protocol/errors.js';
 import { isPrefixListId, isSecurityGroupId } from '../../store/ids.js';
 import { ruleIdentity, type Peer, type RuleRecord, type RuleSpec } from '../../store/records.js';
@@ -80,6 +81,9 @@ export function normalizePorts(
 
 /** Canonical CIDR of the given family, or `CIDR block X is malformed`. */
 export function canonicalCidr(raw: string, family: 'ipv4' | 'ipv6'): string {
+  // The common plain forms without ip-cidr's big-number arithmetic (its cost led the profile).
+  const fast = fastCanonicalCidr(raw, family);
+  if (fast !== undefined) return fast;
   const malformed = () => invalidValue(`CIDR block ${raw} is malformed`);
   if (raw.includes('%') || !IPCIDR.isValidCIDR(raw)) throw malformed();
   const cidr = new IPCIDR(raw);
