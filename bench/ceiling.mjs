@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/**
+ * The ceiling: the least a Fastify server can do for an EC2 Query request. It parses the same
+ * form body into parameters, adds a request id, and answers a fixed XML document, with none of
+ * the emulator's work (no shapes, no store, no XML writing). Whatever the emulator loses against
+ * this is the cost of its own request path.
+ *
+ *   node bench/ceiling.mjs --port 0   → prints "ceiling listening on http://127.0.0.1:PORT"
+ *
+ * The fixed document names a group id so the mixed workload (which reads the id created by
+ * CreateSecurityGroup) runs its full sequence against it too.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+
+const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' } } });
+
+const FIXED_XML =
+  '<?xml version="1.0" encoding="UTF-8"?>\n' +
+  '<CreateSecurityGroupResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">' +
+  '<requestId>00000000-0000-0000-0000-000000000000</requestId><return>true</return>' +
+  '<groupId>sg-0123456789abcdef0</groupId></CreateSecurityGroupResponse>';
+
+const app = Fastify({ logger: false });
+app.removeAllContentTypeParsers();
+app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+  done(null, Object.fromEntries(new URLSearchParams(body)));
+});
+app.post('/', async (request, reply) => {
+  if (typeof request.body?.Action !== 'string') return reply.code(400).send('MissingAction');
+  reply.header('x-amzn-RequestId', randomUUID());
+  return reply.type('text/xml;charset=UTF-8').send(FIXED_XML);
+});
+
+await app.listen({ host: values.host, port: Number(values.port) });
+process.stdout.write(`ceiling listening on http://127.0.0.1:${app.server.address().port}\n`);
+const stop = () => app.close().then(() => process.exit(0));
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: ec2-sg-emulator beside moto's server and a bare Fastify ceiling, one machine,
+ * one run, the same signed requests from the same load generator, targets taking turns.
+ *
+ *   node bench/run.mjs [--quick] [--emulator dist/server/main.js] [--no-moto] [--connections 16] [--profile]
+ *
+ * Prints one table and writes it as JSON to .bench/results-<time>.json. `--emulator` points at
+ * another build (say, of an older commit) to compare two versions of ours the same way.
+ * `--profile` runs ours under `node --cpu-prof` (profiles in .bench/profiles/; read them with
+ * bench/top-functions.mjs).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { measure } from './load.mjs';
+import { createGroups, createProbeGroup, requestsFor, resetRound, seedRules } from './scenarios.mjs';
+import { findMotoServer, startTarget } from './targets.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: options } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    emulator: { type: 'string', default: join(root, 'dist/server/main.js') },
+    'no-moto': { type: 'boolean', default: false },
+    connections: { type: 'string', default: '16' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+
+const settings = options.quick
+  ? { durationSeconds: 1.5, warmupSeconds: 0.3, extraColdStarts: 0, authorizeGroups: 200, seededRules: 100_000, resets: 100 }
+  : { durationSeconds: 8, warmupSeconds: 1, extraColdStarts: 4, authorizeGroups: 1000, seededRules: 100_000, resets: 1000 };
+const connections = Number(options.connections);
+const outDir = join(root, '.bench');
+mkdirSync(outDir, { recursive: true });
+
+const motoServer = options['no-moto'] ? undefined : findMotoServer();
+const SPECS = [
+  {
+    name: 'ec2-sg-emulator',
+    command: process.execPath,
+    // The raised quota only keeps a long authorize run from filling its groups; every rule the
+    // benchmark adds stays within EC2's default 60 per family and group anyway at normal rates.
+    args: (port) => [
+      ...(options.profile ? ['--cpu-prof', '--cpu-prof-dir', join(root, '.bench/profiles')] : []),
+      resolve(options.emulator), '--port', String(port), '--log-level', 'silent', '--rules-per-group', '100000',
+    ],
+  },
+  ...(motoServer ? [{ name: 'moto', command: motoServer, args: (port) => ['-H', '127.0.0.1', '-p', String(port)] }] : []),
+  { name: 'ceiling', command: process.execPath, args: (port) => [join(root, 'bench/ceiling.mjs'), '--port', String(port)] },
+];
+const OURS = 'ec2-sg-emulator';
+
+const results = [];
+const record = (row) => {
+  results.push(row);
+  const fmt = (v, d = 2) => (v === undefined ? '-' : v.toFixed(d));
+  process.stderr.write(`  ${row.scenario.padEnd(34)} ${row.target.padEnd(16)} ${fmt(row.requestsPerSecond, 0).padStart(8)} req/s  p50 ${fmt(row.p50Ms)}  p99 ${fmt(row.p99Ms)}  cpu ${fmt(row.cpuUsPerRequest, 0)} µs/req  rss ${fmt(row.rssMb, 0)} MB${row.failed ? `  FAILED ${row.failed}` : ''}${row.note ? `  (${row.note})` : ''}\n`);
+};
+
+async function main() {
+  process.stderr.write(`bench: ${options.quick ? 'quick' : 'full'} run, ${connections} connections, ${settings.durationSeconds}s per measurement\n`);
+  if (!motoServer) process.stderr.write('bench: moto_server not found on PATH (or --no-moto): measuring without it\n');
+
+  // ---- cold start: throwaway spawns first, then the ones the scenarios run against
+  const coldStarts = new Map(SPECS.map((spec) => [spec.name, []]));
+  for (let round = 0; round < settings.extraColdStarts; round++) {
+    for (const spec of SPECS) {
+      const target = await startTarget(spec, { logFile: join(outDir, `${spec.name}.log`) });
+      coldStarts.get(spec.name).push(target.coldStartMs);
+      await target.stop();
+    }
+  }
+  const targets = [];
+  for (const spec of SPECS) {
+    const target = await startTarget(spec, { logFile: join(outDir, `${spec.name}.log`) });
+    coldStarts.get(spec.name).push(target.coldStartMs);
+    targets.push(target);
+  }
+  for (const target of targets) {
+    const times = coldStarts.get(target.name).sort((a, b) => a - b);
+    record({ scenario: 'cold start (spawn → first answer)', target: target.name, coldStartMs: times[Math.floor(times.length / 2)], samples: times.length, rssMb: target.rssMb() });
+  }
+
+  try {
+    await runScenarios(targets);
+  } finally {
+    await Promise.all(targets.map((t) => t.stop()));
+  }
+  report();
+}
+
+/** Runs one scenario on each target in turn: a warm-up, then the measurement, then RSS. */
+async function scenario(name, targets, requestsOf, note) {
+  for (const target of targets) {
+    const requests = requestsOf(target);
+    if (!requests) continue;
+    await measure(target, requests, { connections, durationSeconds: settings.warmupSeconds });
+    const cpuBefore = target.cpuSeconds();
+    const result = await measure(target, requests, { connections, durationSeconds: settings.durationSeconds });
+    const cpuUsPerRequest = ((target.cpuSeconds() - cpuBefore) * 1e6) / (result.ok + result.failed);
+    record({ scenario: name, target: target.name, ...result, cpuUsPerRequest, rssMb: target.rssMb(), note: note?.(target) });
+  }
+}
+
+async function runScenarios(targets) {
+  const state = new Map(targets.map((t) => [t.name, {}]));
+
+  // A store of 100 rules: one probe group of 50 rules read by the describe scenarios.
+  for (const target of targets) state.get(target.name).probeGroupId = await createProbeGroup(target);
+  await scenario('DescribeSecurityGroups (1 group)', targets, (t) => requestsFor.describeGroup(t, state.get(t.name)));
+  await scenario('DescribeSecurityGroupRules group-id, 100 in store', targets, (t) => requestsFor.describeRulesOfGroup(t, state.get(t.name)));
+
+  for (const target of targets) state.get(target.name).groupIds = await createGroups(target, settings.authorizeGroups, 'bench-authorize');
+  await scenario(`AuthorizeSecurityGroupEgress (${settings.authorizeGroups} groups)`, targets, (t) => requestsFor.authorizeEgress(t, state.get(t.name)));
+
+  await scenario('Terraform-like create…delete mix', targets, (t) => requestsFor.terraformLike(t));
+
+  // 100,000 more rules. moto allows 60 rules per group and family and slows down with every rule
+  // it holds, so it is measured with the small store only.
+  const seeded = targets.filter((t) => t.name === OURS);
+  for (const target of seeded) {
+    const started = Date.now();
+    await seedRules(target, settings.seededRules);
+    process.stderr.write(`  (seeded ${settings.seededRules} rules into ${target.name} in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  }
+  await scenario(`DescribeSecurityGroupRules group-id, 100k in store`, targets, (t) =>
+    t.name === OURS || t.name === 'ceiling' ? requestsFor.describeRulesOfGroup(t, state.get(t.name)) : undefined,
+  );
+  await scenario('DescribeSecurityGroups (1 group), 100k in store', targets, (t) =>
+    t.name === OURS || t.name === 'ceiling' ? requestsFor.describeGroup(t, state.get(t.name)) : undefined,
+  );
+
+  // Memory across resets: a group and a rule, then POST /moto-api/reset, many times.
+  for (const target of targets.filter((t) => t.name !== 'ceiling')) {
+    const before = target.rssMb();
+    const started = Date.now();
+    let status = 200;
+    const samples = [];
+    for (let round = 0; round < settings.resets && status === 200; round++) {
+      status = await resetRound(target, round);
+      if ((round + 1) % Math.max(1, Math.floor(settings.resets / 10)) === 0) samples.push(Math.round(target.rssMb()));
+    }
+    if (status !== 200) {
+      record({ scenario: `${settings.resets} resets`, target: target.name, note: `POST /moto-api/reset answered ${status}` });
+      continue;
+    }
+    record({
+      scenario: `${settings.resets} resets`,
+      target: target.name,
+      rssBeforeMb: before,
+      rssMb: target.rssMb(),
+      rssSamplesMb: samples,
+      resetsPerSecond: settings.resets / ((Date.now() - started) / 1000),
+      note: `RSS ${before.toFixed(0)} → ${target.rssMb().toFixed(0)} MB`,
+    });
+  }
+}
+
+function report() {
+  const rows = [];
+  const find = (scenario, target) => results.find((r) => r.scenario === scenario && r.target === target);
+  for (const row of results) {
+    const moto = find(row.scenario, 'moto');
+    const ceiling = find(row.scenario, 'ceiling');
+    const fmt = (v, d = 2) => (v === undefined || Number.isNaN(v) ? '' : v.toFixed(d));
+    let vsMoto = '';
+    let vsCeiling = '';
+    if (row.target === OURS && row.requestsPerSecond !== undefined) {
+      if (moto?.requestsPerSecond) vsMoto = `${(row.requestsPerSecond / moto.requestsPerSecond).toFixed(1)}x`;
+      if (ceiling?.requestsPerSecond) vsCeiling = `${((100 * row.requestsPerSecond) / ceiling.requestsPerSecond).toFixed(0)}%`;
+    }
+    if (row.target === OURS && row.coldStartMs !== undefined) {
+      if (moto) vsMoto = `${(moto.coldStartMs / row.coldStartMs).toFixed(1)}x faster`;
+      if (ceiling) vsCeiling = `${(row.coldStartMs / ceiling.coldStartMs).toFixed(2)}x its time`;
+    }
+    rows.push([
+      row.scenario,
+      row.target,
+      row.coldStartMs !== undefined ? `${fmt(row.coldStartMs, 0)} ms` : fmt(row.requestsPerSecond, 0),
+      fmt(row.p50Ms),
+      fmt(row.p99Ms),
+      fmt(row.cpuUsPerRequest, 0),
+      fmt(row.rssMb, 0),
+      vsMoto,
+      vsCeiling,
+      row.failed ? `${row.failed} failed` : (row.note ?? ''),
+    ]);
+  }
+  const header = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'RSS MB', 'vs moto', 'of ceiling', 'notes'];
+  const table = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+
+  const machine = {
+    date: new Date().toISOString(),
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    command: `node bench/run.mjs${options.quick ? ' --quick' : ''}`,
+    connections,
+    ...settings,
+  };
+  const file = join(outDir, `results-${machine.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ machine, results }, null, 2));
+  process.stdout.write(`\n${table}\n\n${machine.date}, ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; results in ${file}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${err.stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+/**
+ * The queries every request runs must read through an index, never scan a table: that is what
+ * keeps DescribeSecurityGroupRules by group id, and every lookup by id, as cheap with 100,000 rules
+ * in the store as with 100. Checked on the statements the store really prepares, with SQLite's
+ * EXPLAIN QUERY PLAN (no timings).
+ */
+import { describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../../store/db.js';
+import { createStore } from '../../../store/store.js';
+
+/** Every SQL text createStore() prepares. */
+function preparedStatements(): { db: Db; statements: string[] } {
+  const db = openDatabase(':memory:');
+  const statements: string[] = [];
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((source: string) => {
+    statements.push(source);
+    return prepare(source);
+  }) as Db['prepare'];
+  createStore(db);
+  db.prepare = prepare;
+  return { db, statements };
+}
+
+function planOf(db: Db, sql: string): string[] {
+  const parameters = sql.split('?').length - 1;
+  const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...new Array<null>(parameters).fill(null)) as { detail: string }[];
+  return rows.map((row) => row.detail);
+}
+
+const HOT_QUERIES: Record<string, RegExp> = {
+  'rules of a group': /^SELECT \* FROM security_group_rules WHERE group_id = \?/,
+  'a rule by id': /^SELECT \* FROM security_group_rules WHERE rule_id = \?/,
+  'a group by id': /^SELECT \* FROM security_groups WHERE group_id = \?/,
+  'the groups of an account and region': /^SELECT \* FROM security_groups WHERE account_id = \? AND region = \?/,
+  'the rules of an account and region': /^SELECT \* FROM security_group_rules WHERE account_id = \? AND region = \?/,
+  'the tags of one resource': /^SELECT resource_id, key, value FROM tags WHERE resource_id = \?/,
+};
+
+describe('query plans of the hot queries', () => {
+  const { db, statements } = preparedStatements();
+
+  it.each(Object.entries(HOT_QUERIES))('%s is read through an index', (_name, pattern) => {
+    const matching = statements.filter((sql) => pattern.test(sql.trim()));
+    expect(matching.length).toBeGreaterThan(0);
+    for (const sql of matching) {
+      const plan = planOf(db, sql.trim());
+      expect(plan.some((step) => /^SEARCH \w+ USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY/.test(step))).toBe(true);
+      expect(plan.filter((step) => /^SCAN (security_group_rules|security_groups|tags|vpcs)\b/.test(step))).toEqual([]);
+    }
+  });
+});
