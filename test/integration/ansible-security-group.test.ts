@@ -9,12 +9,15 @@ import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
+  CreateTagsCommand,
   CreateVpcCommand,
   DeleteSecurityGroupCommand,
+  DeleteTagsCommand,
   DescribeSecurityGroupsCommand,
   RevokeSecurityGroupIngressCommand,
   UpdateSecurityGroupRuleDescriptionsIngressCommand,
   paginateDescribeSecurityGroups,
+  paginateDescribeTags,
   waitUntilSecurityGroupExists,
   type EC2Client,
   type IpPermission,
@@ -171,6 +174,39 @@ describe('ec2_security_group, state=present', () => {
     const final = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups![0]!;
     expect(ruleSet(final.IpPermissions!)).toEqual(['tcp|22-22|10.0.0.0/8|new']);
     expect(ruleSet(final.IpPermissionsEgress!)).toEqual(['-1|all|0.0.0.0/0|', 'tcp|443-443|::/0|']);
+  });
+});
+
+describe('ec2_security_group, tags', () => {
+  it('ensure_ec2_tags: DescribeTags by resource-id (paginated), then DeleteTags and CreateTags for the difference', async () => {
+    const created = await ec2.send(
+      new CreateSecurityGroupCommand({
+        GroupName: 'ansible-tags',
+        Description: 'tags',
+        VpcId: vpcId,
+        TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'env', Value: 'test' }, { Key: 'stale', Value: '1' }] }],
+      }),
+    );
+    const groupId = created.GroupId!;
+    const currentTags = async () => {
+      const tags: Record<string, string> = {};
+      for await (const page of paginateDescribeTags({ client: ec2, pageSize: 5 }, { Filters: [{ Name: 'resource-id', Values: [groupId] }] })) {
+        for (const tag of page.Tags ?? []) {
+          expect(tag.ResourceId).toBe(groupId);
+          expect(tag.ResourceType).toBe('security-group');
+          tags[tag.Key!] = tag.Value!;
+        }
+      }
+      return tags;
+    };
+    expect(await currentTags()).toEqual({ env: 'test', stale: '1' });
+
+    // Desired: env=prod, owner=ops; purge_tags removes `stale`.
+    await ec2.send(new DeleteTagsCommand({ Resources: [groupId], Tags: [{ Key: 'stale' }] }));
+    await ec2.send(new CreateTagsCommand({ Resources: [groupId], Tags: [{ Key: 'env', Value: 'prod' }, { Key: 'owner', Value: 'ops' }] }));
+    expect(await currentTags()).toEqual({ env: 'prod', owner: 'ops' });
+    const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups![0]!;
+    expect(Object.fromEntries(group.Tags!.map((t) => [t.Key, t.Value]))).toEqual({ env: 'prod', owner: 'ops' });
   });
 });
 

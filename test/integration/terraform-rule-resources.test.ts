@@ -7,12 +7,14 @@
  *   DescribeSecurityGroups, finding the single-source rule's id, description updates, revoke by
  *   permissions, and the errors it tolerates or reports.
  */
-import { createHash } from 'node:crypto';
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
+  CreateTagsCommand,
+  DeleteTagsCommand,
   CreateVpcCommand,
+  DescribeManagedPrefixListsCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   ModifySecurityGroupRulesCommand,
@@ -65,13 +67,14 @@ async function readRuleById(ruleId: string): Promise<SecurityGroupRule> {
   return found[0]!;
 }
 
-/** The seeded AWS-managed `com.amazonaws.us-east-1.s3` list, found through the store. */
-function s3PrefixListId(): string {
-  const id = `pl-${createHash('sha256').update('us-east-1/s3').digest('hex').slice(0, 17)}`;
-  expect(emulator.store.getPrefixList({ accountId: ACCOUNT, region: 'us-east-1' }, id)?.name).toBe(
-    'com.amazonaws.us-east-1.s3',
+/** The AWS-managed `com.amazonaws.us-east-1.s3` list, as a user finds it. */
+async function s3PrefixListId(): Promise<string> {
+  const out = await ec2.send(
+    new DescribeManagedPrefixListsCommand({ Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.us-east-1.s3'] }] }),
   );
-  return id;
+  expect(out.PrefixLists).toHaveLength(1);
+  expect(out.PrefixLists![0]!.OwnerId).toBe('AWS');
+  return out.PrefixLists![0]!.PrefixListId!;
 }
 
 describe('aws_vpc_security_group_egress_rule / _ingress_rule', () => {
@@ -146,7 +149,7 @@ describe('aws_vpc_security_group_egress_rule / _ingress_rule', () => {
     expect(again.code).toBe('InvalidSecurityGroupRuleId.NotFound');
   });
 
-  it('ingress: all-protocol rule reads back with ports -1 and IsEgress false; delete by id', async () => {
+  it('ingress: all-protocol rule reads back with ports -1 and IsEgress false; tagged by CreateTags; delete by id', async () => {
     const groupId = await newGroup();
     const created = await ec2.send(
       new AuthorizeSecurityGroupIngressCommand({
@@ -163,6 +166,18 @@ describe('aws_vpc_security_group_egress_rule / _ingress_rule', () => {
     expect(read.ReferencedGroupInfo).toBeUndefined();
     expect(read.Tags).toEqual([]);
 
+    // Tags (and default tags) go on the rule id after create, and later changes through the tag helpers.
+    await ec2.send(new CreateTagsCommand({ Resources: [ruleId], Tags: [{ Key: 'Name', Value: 'all-v6' }, { Key: 'env', Value: 'ci' }] }));
+    expect((await readRuleById(ruleId)).Tags).toEqual(
+      expect.arrayContaining([
+        { Key: 'Name', Value: 'all-v6' },
+        { Key: 'env', Value: 'ci' },
+      ]),
+    );
+    expect((await readRuleById(ruleId)).Tags).toHaveLength(2);
+    await ec2.send(new DeleteTagsCommand({ Resources: [ruleId], Tags: [{ Key: 'env' }] }));
+    expect((await readRuleById(ruleId)).Tags).toEqual([{ Key: 'Name', Value: 'all-v6' }]);
+
     await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: [ruleId] }));
     expect((await ec2ErrorOf(() => readRuleById(ruleId))).code).toBe('InvalidSecurityGroupRuleId.NotFound');
   });
@@ -170,7 +185,7 @@ describe('aws_vpc_security_group_egress_rule / _ingress_rule', () => {
   it('ingress from a referenced group and from a prefix list: ReferencedGroupInfo and PrefixListId', async () => {
     const groupId = await newGroup();
     const peer = await newGroup();
-    const prefixListId = s3PrefixListId();
+    const prefixListId = await s3PrefixListId();
 
     const fromGroup = await ec2.send(
       new AuthorizeSecurityGroupIngressCommand({

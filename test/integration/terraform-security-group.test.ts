@@ -9,8 +9,10 @@ import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
+  CreateTagsCommand,
   CreateVpcCommand,
   DeleteSecurityGroupCommand,
+  DeleteTagsCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
@@ -222,6 +224,20 @@ describe('aws_security_group update and read', () => {
         PrefixListIds: [],
         UserIdGroupPairs: [],
       },
+    ]);
+  });
+
+  it('changes tags through CreateTags/DeleteTags on the sg- id and reads them back', async () => {
+    const groupId = await terraformCreate('tf-tags-1', vpcId, [
+      { Key: 'Name', Value: 'tf-tags-1' },
+      { Key: 'old', Value: 'x' },
+    ]);
+    await ec2.send(new DeleteTagsCommand({ Resources: [groupId], Tags: [{ Key: 'old', Value: 'x' }] }));
+    await ec2.send(new CreateTagsCommand({ Resources: [groupId], Tags: [{ Key: 'Name', Value: 'renamed' }, { Key: 'new', Value: '' }] }));
+    const tags = (await readGroup(groupId)).Tags!;
+    expect([...tags].sort((a, b) => a.Key!.localeCompare(b.Key!))).toEqual([
+      { Key: 'Name', Value: 'renamed' },
+      { Key: 'new', Value: '' },
     ]);
   });
 
