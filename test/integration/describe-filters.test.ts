@@ -5,13 +5,13 @@
  * filter's values; rejected filter names and values; and MaxResults/NextToken paging on every
  * describe call, with its bounds and its stability while another client writes between pages.
  */
-import { createHash } from 'node:crypto';
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   CreateVpcCommand,
   DeleteSecurityGroupCommand,
+  DescribeManagedPrefixListsCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
@@ -29,10 +29,11 @@ import type { Emulator } from '../../server/emulator.js';
 import { ec2Client, ec2ErrorOf, startTestServer } from '../helpers/server.js';
 
 const ACCOUNT = '000000000000';
-const S3_LIST = `pl-${createHash('sha256').update('us-east-1/s3').digest('hex').slice(0, 17)}`;
 
 let emulator: Emulator;
 let ec2: EC2Client;
+/** The AWS-managed `com.amazonaws.us-east-1.s3` list. */
+let S3_LIST: string;
 /** Ids by a short label: vpcA, vpcB, the default VPC, and the groups of the fixture. */
 const id: Record<string, string> = {};
 
@@ -53,6 +54,11 @@ beforeAll(async () => {
     )
   ).Vpc!.VpcId!;
   id.vpcB = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.71.0.0/16', InstanceTenancy: 'default' }))).Vpc!.VpcId!;
+  S3_LIST = (
+    await ec2.send(
+      new DescribeManagedPrefixListsCommand({ Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.us-east-1.s3'] }] }),
+    )
+  ).PrefixLists![0]!.PrefixListId!;
   id.defaultVpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs![0]!.VpcId!;
 
   const create = async (label: string, vpc: string, description: string, tags: Record<string, string> = {}) => {

@@ -7,6 +7,7 @@
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CreateManagedPrefixListCommand,
   CreateSecurityGroupCommand,
   CreateVpcCommand,
   DeleteSecurityGroupCommand,
@@ -290,6 +291,42 @@ describe('ModifySecurityGroupRules success (E-12)', () => {
     );
     expect(error.code).toBe('MissingParameter');
     expect(await rulesOf(groupId)).toEqual(before);
+  });
+
+  it('counts the rules after the change against the quota: a larger prefix list can exceed it (B-27)', async () => {
+    const groupId = await newGroup();
+    const list = async (name: string, MaxEntries: number) =>
+      (
+        await ec2.send(
+          new CreateManagedPrefixListCommand({ PrefixListName: name, MaxEntries, AddressFamily: 'IPv4', Entries: [{ Cidr: '10.0.0.0/8' }] }),
+        )
+      ).PrefixList!.PrefixListId!;
+    const small = await list(`small-${groupId}`, 1);
+    const large = await list(`large-${groupId}`, 60);
+    const created = await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: groupId,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: small }] },
+          { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8' }] },
+        ],
+      }),
+    );
+    const listRuleId = created.SecurityGroupRules!.find((r) => r.PrefixListId === small)!.SecurityGroupRuleId!;
+    const error = await ec2ErrorOf(() =>
+      modify(groupId, [change(listRuleId, { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListId: large })]),
+    );
+    expect(error).toEqual({
+      code: 'RulesPerSecurityGroupLimitExceeded',
+      message: 'The maximum number of rules per security group has been reached.',
+      status: 400,
+    });
+    expect((await rulesOf(groupId)).find((r) => r.SecurityGroupRuleId === listRuleId)!.PrefixListId).toBe(small);
+    // An unknown list is InvalidPrefixListID.NotFound.
+    const unknown = await ec2ErrorOf(() =>
+      modify(groupId, [change(listRuleId, { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListId: 'pl-0123456789abcdef0' })]),
+    );
+    expect(unknown.code).toBe('InvalidPrefixListID.NotFound');
   });
 
   it('modifying a rule to its current values succeeds', async () => {
