@@ -157,10 +157,23 @@ export const invalidGroupName = (): Ec2Error =>
     `Invalid security group name. Valid names are strings less than 256 characters from the following set:  ${RULE_DESCRIPTION_CHARSET}`,
   );
 
+/**
+ * Text as XML 1.0 character data. A carriage return is written as a reference because parsers turn
+ * a literal one into a line feed. Characters XML 1.0 cannot carry at all (most C0 controls, lone
+ * surrogates, U+FFFE/U+FFFF) never get past the query parser into stored data, but a rejected key
+ * or action is echoed in error messages, so they are replaced with U+FFFD: the document stays valid.
+ */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => XML_ENTITIES[ch]!);
+  return text.replace(/[&<>"'\r]|[^\t\n\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, (ch) => XML_ENTITIES[ch] ?? '\uFFFD');
 }
-const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const XML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\r': '&#xD;',
+};
 
 /** The error document in the envelope of the service that raised it. */
 export function renderError(error: Ec2Error, requestId: string): string {

@@ -131,7 +131,16 @@ function readList(node: KeyNode, shape: ListShape): unknown[] {
 
 function readScalar(node: KeyNode, kind: 'string' | 'integer' | 'boolean'): unknown {
   const raw = node.value ?? '';
-  if (kind === 'string') return raw;
+  if (kind === 'string') {
+    // Every string may come back in an XML answer; one XML 1.0 cannot carry is refused here,
+    // before anything is stored (AWS's own answer for these is not documented).
+    const unwritable = NOT_XML_CHARACTER.exec(raw);
+    if (unwritable) {
+      const codePoint = unwritable[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+      throw invalidValue(`Value for parameter ${node.key} is invalid. The character U+${codePoint} is not allowed.`);
+    }
+    return raw;
+  }
   if (kind === 'boolean') {
     const lower = raw.toLowerCase();
     if (lower === 'true') return true;
@@ -144,6 +153,9 @@ function readScalar(node: KeyNode, kind: 'string' | 'integer' | 'boolean'): unkn
   }
   throw invalidValue(`Invalid value '${raw}' for ${parameterLabel(node.key)}. Expected an integer.`);
 }
+
+/** Outside XML 1.0's `Char` production: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE, U+FFFF. */
+const NOT_XML_CHARACTER = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /** `IpPermissions.1.FromPort` is reported by its last segment in lower camel case, as EC2 names fields. */
 function parameterLabel(key: string): string {

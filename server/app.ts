@@ -49,6 +49,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
     return503OnClosing: true,
+    // A URL Fastify cannot decode (`/%zz`) is refused before any hook runs, by default as JSON.
+    frameworkErrors: (_error, _request, reply) => {
+      const requestId = randomUUID();
+      reply.header('x-amzn-RequestId', requestId).header('Server', 'AmazonEC2');
+      void sendError(reply, requestId, ec2Error('InvalidHttpRequest', 'The HTTP request is invalid. Reason: Unable to parse request'));
+    },
   }) as unknown as FastifyInstance;
   const deps: Deps = { store: options.store, limits: options.limits, realism: options.realism ?? new Realism() };
 
