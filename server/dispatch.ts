@@ -38,6 +38,7 @@ export function dispatch(params: URLSearchParams, ctx: RequestContext, deps: Dep
 
 function dispatchSts(params: URLSearchParams, ctx: RequestContext, deps: Deps): string {
   try {
+    if (ctx.action === '') throw ec2Error('MissingAction');
     if (ctx.action !== 'GetCallerIdentity') {
       // STS's own wording for an action it does not have.
       throw new Ec2Error('InvalidAction', `Could not find operation ${ctx.action} for version ${STS_VERSION}`);

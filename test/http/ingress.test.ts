@@ -214,6 +214,26 @@ describe('RevokeSecurityGroupIngress with flat parameters and GroupName', () => 
   });
 });
 
+describe('GroupName holding a group id', () => {
+  it('is looked up as a name in the default VPC, and not found (D-19)', async () => {
+    const groupId = await createGroup('by-id-as-name');
+    const defaultVpc = (await post(app, { Action: 'DescribeVpcs', 'Filter.1.Name': 'is-default', 'Filter.1.Value.1': 'true' })).xml
+      .DescribeVpcsResponse.vpcSet.item[0].vpcId;
+    const out = await post(app, {
+      Action: 'AuthorizeSecurityGroupIngress',
+      GroupName: groupId,
+      IpProtocol: 'tcp',
+      FromPort: '1',
+      ToPort: '1',
+      CidrIp: '10.0.0.0/8',
+    });
+    expect(errorOf(out.xml)).toEqual({
+      code: 'InvalidGroup.NotFound',
+      message: `The security group '${groupId}' does not exist in default VPC '${defaultVpc}'`,
+    });
+  });
+});
+
 describe('egress does not know the flat parameters', () => {
   for (const name of ['CidrIp', 'IpProtocol', 'FromPort', 'ToPort', 'SourceSecurityGroupName', 'SourceSecurityGroupOwnerId']) {
     it(`${name} on AuthorizeSecurityGroupEgress is UnknownParameter`, async () => {

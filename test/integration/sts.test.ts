@@ -89,6 +89,18 @@ describe('STS errors', () => {
     expect(body).toMatch(/<RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/);
   });
 
+  it('a request without Action is MissingAction, in the STS envelope', async () => {
+    const response = await fetch(emulator.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body: 'Version=2011-06-15',
+    });
+    expect(response.status).toBe(400);
+    const body = await response.text();
+    expect(body).toContain('<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">');
+    expect(body).toContain('<Code>MissingAction</Code><Message>The request must contain the parameter Action</Message>');
+  });
+
   it('answers GetCallerIdentity in the Query envelope with its Result wrapper and namespace', async () => {
     const response = await fetch(emulator.url, {
       method: 'POST',

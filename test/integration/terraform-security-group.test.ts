@@ -301,9 +301,11 @@ describe('aws_security_group delete', () => {
       }),
     );
     // Each group is referenced by the other: a plain delete is refused.
-    expect((await ec2ErrorOf(() => ec2.send(new DeleteSecurityGroupCommand({ GroupId: a })))).code).toBe(
-      'DependencyViolation',
-    );
+    expect(await ec2ErrorOf(() => ec2.send(new DeleteSecurityGroupCommand({ GroupId: a })))).toEqual({
+      code: 'DependencyViolation',
+      message: `resource ${a} has a dependent object`,
+      status: 400,
+    });
 
     const listed = await ec2.send(
       new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [a, b] }] }),
