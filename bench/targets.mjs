@@ -82,9 +82,14 @@ export async function call(target, params) {
   return { status: response.status, text: await response.text() };
 }
 
-/** Like call(), but a non-200 answer is an error (for setup steps that must succeed). */
+/**
+ * Like call(), but a non-200 answer is an error (for setup steps that must succeed). A 500 is
+ * tried again, twice: moto's server sometimes fails concurrent requests with "dictionary changed
+ * size during iteration", and the setup should not stop on that.
+ */
 export async function mustCall(target, params) {
-  const result = await call(target, params);
+  let result = await call(target, params);
+  for (let retry = 0; retry < 2 && result.status === 500; retry++) result = await call(target, params);
   if (result.status !== 200) {
     throw new Error(`${target.name}: ${params.Action} answered ${result.status}: ${result.text.slice(0, 300)}`);
   }
