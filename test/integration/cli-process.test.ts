@@ -62,6 +62,7 @@ describe('invalid configuration', () => {
     { name: 'an unknown log level', args: [], env: { LOG_LEVEL: 'loud' }, says: 'LOG_LEVEL' },
     { name: 'a quota of zero', args: ['--rules-per-group', '0'], says: '--rules-per-group' },
     { name: 'a CONTROL_ENDPOINTS value that is not on or off', args: [], env: { CONTROL_ENDPOINTS: 'maybe' }, says: 'CONTROL_ENDPOINTS' },
+    { name: 'a host address this machine does not have', args: ['--host', '192.0.2.1', '--port', '0'], says: 'EADDRNOTAVAIL' },
     { name: 'a database in a directory that does not exist', args: ['--db', '/nonexistent-dir/state.db', '--port', '0'], says: '/nonexistent-dir/state.db' },
   ];
   for (const c of cases) {
