@@ -60,9 +60,38 @@ const hasWildcard = (value: string): boolean => value.includes('*') || value.inc
 
 function compilePattern(value: string): (candidate: string) => boolean {
   if (!hasWildcard(value)) return (candidate) => candidate === value;
-  const source = value.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
-  const regex = new RegExp(`^${source}$`);
-  return (candidate) => regex.test(candidate);
+  return (candidate) => wildcardMatches(value, candidate);
+}
+
+/**
+ * `*` and `?` without a regular expression: a backtracking RegExp takes exponential time on a
+ * value such as `*a*a*a*a*a*a*a*a*a*a*a*a*b` (one request would stall the server for minutes), and
+ * a long one fails to compile. This greedy match returns to the last `*` on a mismatch, so it never
+ * revisits an earlier `*`: at worst candidate length squared plus pattern length per comparison.
+ */
+function wildcardMatches(pattern: string, candidate: string): boolean {
+  let p = 0;
+  let c = 0;
+  let star = -1;
+  let resumeAt = 0;
+  while (c < candidate.length) {
+    const token = pattern[p];
+    if (token === '*') {
+      star = p++;
+      resumeAt = c;
+    } else if (token !== undefined && (token === '?' || token === candidate[c])) {
+      p++;
+      c++;
+    } else if (star !== -1) {
+      // Let the last `*` swallow one more character and try the rest again from there.
+      p = star + 1;
+      c = ++resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 /** A validator that answers EC2's terse `InvalidParameterValue: <filter name>` (aws-reference D-21). */

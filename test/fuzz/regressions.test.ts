@@ -62,3 +62,39 @@ describe('a URL Fastify cannot decode', () => {
     }
   });
 });
+
+describe('wildcard filter values', () => {
+  async function groupNamesMatching(app: ReturnType<typeof buildTestApp>['app'], value: string): Promise<string[]> {
+    const answer = await send(app, {
+      method: 'POST',
+      url: '/',
+      headers: { 'content-type': FORM },
+      payload: `Action=DescribeSecurityGroups&Version=${EC2_VERSION}&Filter.1.Name=group-name&Filter.1.Value.1=${encodeURIComponent(value)}`,
+    });
+    expectWellFormedAnswer(answer, { action: 'DescribeSecurityGroups', version: EC2_VERSION });
+    expect(answer.status).toBe(200);
+    const items = parseXml(answer.body).DescribeSecurityGroupsResponse.securityGroupInfo?.item ?? [];
+    return items.map((group: { groupName: string }) => group.groupName).sort();
+  }
+
+  it('match a value like *a*a*…*b against a long name at once (a backtracking RegExp took minutes)', async () => {
+    const { app } = buildTestApp();
+    const longName = 'a'.repeat(200);
+    await send(app, {
+      method: 'POST',
+      url: '/',
+      headers: { 'content-type': FORM },
+      payload: `Action=CreateSecurityGroup&Version=${EC2_VERSION}&GroupName=${longName}&GroupDescription=d`,
+    });
+    expect(await groupNamesMatching(app, `${'*a'.repeat(14)}*b`)).toEqual([]);
+    expect(await groupNamesMatching(app, `${'*a'.repeat(14)}*`)).toEqual([longName]);
+    expect(await groupNamesMatching(app, `?${'*a?'.repeat(14)}*`)).toEqual([longName]);
+    expect(await groupNamesMatching(app, 'de*ul?')).toEqual(['default']);
+  });
+
+  it('answer a value with 200,000 wildcards (a RegExp too large to compile was a 500)', async () => {
+    const { app } = buildTestApp();
+    expect(await groupNamesMatching(app, '*a'.repeat(200_000))).toEqual([]);
+    expect(await groupNamesMatching(app, '*'.repeat(300_000))).toEqual(['default']);
+  });
+});
