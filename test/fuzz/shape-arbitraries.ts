@@ -11,13 +11,28 @@ import { nastyString } from './support.js';
 
 export type Pair = readonly [string, string];
 
-/** Ids of resources that exist when the property starts, so plausible requests find something. */
+/** Ids of resources that exist when a batch of cases starts, so plausible requests find something. */
 export interface KnownIds {
   readonly groupIds: readonly string[];
   readonly groupNames: readonly string[];
   readonly ruleIds: readonly string[];
   readonly vpcIds: readonly string[];
   readonly prefixListIds: readonly string[];
+}
+
+/**
+ * A reference to the n-th known id of a kind, resolved when the case runs (`resolveIds`). Cases do
+ * not hold real ids, so a property can start over on a fresh app (and a small store) now and then.
+ */
+export const idRef = (pool: keyof KnownIds): fc.Arbitrary<string> => fc.nat({ max: 15 }).map((n) => `{{${pool}:${n}}}`);
+
+export function resolveIds(pairs: readonly Pair[], known: KnownIds): Pair[] {
+  const resolve = (text: string) =>
+    text.replace(/\{\{(\w+):(\d+)\}\}/g, (reference, pool: string, n: string) => {
+      const ids = known[pool as keyof KnownIds] as readonly string[] | undefined;
+      return ids && ids.length > 0 ? ids[Number(n) % ids.length]! : reference;
+    });
+  return pairs.map(([key, value]) => [resolve(key), resolve(value)]);
 }
 
 const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
@@ -32,19 +47,17 @@ const port = fc.oneof(fc.integer({ min: -2, max: 65536 }).map(String), fc.consta
 const ruleText = fc.string({ unit: fc.constantFrom(...'abcXYZ019 ._-:/()#,@[]+=&;{}!$*'), maxLength: 30 });
 
 /** A value for a scalar member, chosen by its member name (`GroupId`, `CidrIp`, `FromPort`, …). */
-function scalarValue(memberName: string, kind: 'string' | 'integer' | 'boolean', known: KnownIds): fc.Arbitrary<string> {
-  const fromPool = (pool: readonly string[], prefix: string) =>
-    pool.length > 0
-      ? fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...pool) }, { weight: 1, arbitrary: hex(17).map((h) => prefix + h) })
-      : hex(17).map((h) => prefix + h);
+function scalarValue(memberName: string, kind: 'string' | 'integer' | 'boolean'): fc.Arbitrary<string> {
+  const fromPool = (pool: keyof KnownIds, prefix: string) =>
+    fc.oneof({ weight: 5, arbitrary: idRef(pool) }, { weight: 1, arbitrary: hex(17).map((h) => prefix + h) });
   let plausible: fc.Arbitrary<string>;
   if (kind === 'boolean') plausible = fc.constantFrom('true', 'false');
   else if (kind === 'integer') plausible = /Port$/.test(memberName) ? port : fc.integer({ min: -1, max: 1001 }).map(String);
-  else if (/^(GroupId|ReferencedGroupId|ResourceId|Resources)$/.test(memberName)) plausible = fromPool(known.groupIds, 'sg-');
-  else if (/RuleId/.test(memberName)) plausible = fromPool(known.ruleIds, 'sgr-');
-  else if (/VpcId/.test(memberName)) plausible = fromPool(known.vpcIds, 'vpc-');
-  else if (/PrefixListId/.test(memberName)) plausible = fromPool(known.prefixListIds, 'pl-');
-  else if (/GroupName/.test(memberName)) plausible = known.groupNames.length > 0 ? fc.oneof(fc.constantFrom(...known.groupNames), ruleText) : ruleText;
+  else if (/^(GroupId|ReferencedGroupId|ResourceId|Resources)$/.test(memberName)) plausible = fromPool('groupIds', 'sg-');
+  else if (/RuleId/.test(memberName)) plausible = fromPool('ruleIds', 'sgr-');
+  else if (/VpcId/.test(memberName)) plausible = fromPool('vpcIds', 'vpc-');
+  else if (/PrefixListId/.test(memberName)) plausible = fromPool('prefixListIds', 'pl-');
+  else if (/GroupName/.test(memberName)) plausible = fc.oneof(idRef('groupNames'), ruleText);
   else if (/^(CidrIp|CidrIpv4|CidrBlock|Cidr)$/.test(memberName)) plausible = cidrV4;
   else if (/Ipv6/.test(memberName)) plausible = cidrV6;
   else if (memberName === 'IpProtocol') plausible = fc.constantFrom('tcp', 'udp', 'icmp', 'icmpv6', '-1', '6', '17', '58', 'all', '50', 'TCP');
@@ -62,16 +75,16 @@ function scalarValue(memberName: string, kind: 'string' | 'integer' | 'boolean',
 /** 1-based indexes as SDKs send them, and the ones they never send. */
 const strangeIndex = fc.constantFrom('0', '-1', '01', '999999999', '4294967297', '99999999999999999999999', '1.5', 'x', '', ' 1', '+1');
 
-function valuePairs(prefix: string, memberName: string, shape: Shape, known: KnownIds, depth: number): fc.Arbitrary<Pair[]> {
+function valuePairs(prefix: string, memberName: string, shape: Shape, depth: number): fc.Arbitrary<Pair[]> {
   switch (shape.kind) {
     case 'string':
     case 'integer':
     case 'boolean':
-      return scalarValue(memberName, shape.kind, known).map((value) => [[prefix, value] as const]);
+      return scalarValue(memberName, shape.kind).map((value) => [[prefix, value] as const]);
     case 'structure':
-      return structurePairs(prefix, shape, known, depth + 1);
+      return structurePairs(prefix, shape, depth + 1);
     case 'list': {
-      const item = (index: string) => valuePairs(`${prefix}.${index}`, memberName, shape.member, known, depth + 1);
+      const item = (index: string) => valuePairs(`${prefix}.${index}`, memberName, shape.member, depth + 1);
       const maxItems = depth > 2 ? 2 : 3;
       const sequential = fc
         .integer({ min: 1, max: maxItems })
@@ -94,11 +107,11 @@ function valuePairs(prefix: string, memberName: string, shape: Shape, known: Kno
   }
 }
 
-function structurePairs(prefix: string, shape: StructureShape, known: KnownIds, depth: number): fc.Arbitrary<Pair[]> {
+function structurePairs(prefix: string, shape: StructureShape, depth: number): fc.Arbitrary<Pair[]> {
   const members = Object.entries(shape.members).map(([name, member]) => {
     const key = prefix === '' ? wireName(name, member) : `${prefix}.${wireName(name, member)}`;
     // Deep structures get fewer members, so a request stays a request and not a tree of everything.
-    return fc.option(valuePairs(key, name, member.shape, known, depth), { nil: undefined, freq: depth === 0 ? 2 : 3 });
+    return fc.option(valuePairs(key, name, member.shape, depth), { nil: undefined, freq: depth === 0 ? 2 : 3 });
   });
   return fc.tuple(...members).map((parts) => parts.flatMap((part) => part ?? []));
 }
@@ -118,9 +131,9 @@ const keyMutation: fc.Arbitrary<(key: string) => string> = fc.constantFrom(
 );
 
 /** Pairs for one operation's input: walked from its shape, with some keys mangled now and then. */
-export function inputPairs(shape: StructureShape, known: KnownIds): fc.Arbitrary<Pair[]> {
+export function inputPairs(shape: StructureShape): fc.Arbitrary<Pair[]> {
   return fc
-    .tuple(structurePairs('', shape, known, 0), fc.array(fc.tuple(fc.nat(), keyMutation), { maxLength: 2 }), fc.boolean())
+    .tuple(structurePairs('', shape, 0), fc.array(fc.tuple(fc.nat(), keyMutation), { maxLength: 2 }), fc.boolean())
     .map(([pairs, mutations, withMangling]) => {
       if (!withMangling || pairs.length === 0) return pairs;
       const out = [...pairs];
