@@ -7,6 +7,7 @@
  * and unknown routes all answer an EC2-shaped 4xx.
  */
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Ec2Error, ec2Error, renderError } from '../protocol/errors.js';
@@ -54,6 +55,22 @@ export function buildApp(options: AppOptions): FastifyInstance {
       const requestId = randomUUID();
       reply.header('x-amzn-RequestId', requestId).header('Server', 'AmazonEC2');
       void sendError(reply, requestId, ec2Error('InvalidHttpRequest', 'The HTTP request is invalid. Reason: Unable to parse request'));
+    },
+    // Malformed HTTP (a bad request line, a lying Content-Length, oversized headers) is refused by
+    // Node's parser on the socket, before any route; by default Fastify answers it in JSON.
+    clientErrorHandler: (error, socket) => {
+      const code = (error as { code?: string }).code;
+      if (code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) {
+        const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+        const requestId = randomUUID();
+        const body = renderError(ec2Error('InvalidHttpRequest', 'The HTTP request is invalid. Reason: Unable to parse request'), requestId);
+        socket.write(
+          `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nx-amzn-RequestId: ${requestId}\r\nServer: AmazonEC2\r\n` +
+            `Content-Type: ${XML_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      }
+      socket.destroy(error);
     },
   }) as unknown as FastifyInstance;
   const deps: Deps = { store: options.store, limits: options.limits, realism: options.realism ?? new Realism() };
