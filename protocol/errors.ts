@@ -164,8 +164,13 @@ export const invalidGroupName = (): Ec2Error =>
  * or action is echoed in error messages, so they are replaced with U+FFFD: the document stays valid.
  */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"'\r]|[^\t\n\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, (ch) => XML_ENTITIES[ch] ?? '\uFFFD');
+  // Most values (ids, CIDRs, names) need nothing: one cheap test keeps them off the slow path.
+  if (!MAY_NEED_ESCAPING.test(text)) return text;
+  return text.replace(NEEDS_ESCAPING, (ch) => XML_ENTITIES[ch] ?? '\uFFFD');
 }
+/** Anything special, or any surrogate (whose pairing only the `u` pattern below can judge). */
+const MAY_NEED_ESCAPING = /[&<>"'\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ud800-\udfff\ufffe\uffff]/;
+const NEEDS_ESCAPING = /[&<>"'\r]|[^\t\n\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 const XML_ENTITIES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',

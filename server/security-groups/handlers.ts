@@ -21,7 +21,7 @@ import type {
 import { Ec2Error, ec2Error, invalidGroupDescription, invalidGroupName, invalidValue } from '../../protocol/errors.js';
 import { isSecurityGroupId, isSecurityGroupRuleId } from '../../store/ids.js';
 import { ruleIdentity, type Direction, type GroupRecord, type RuleRecord, type RuleSpec } from '../../store/records.js';
-import { defaultEgressRules, type Sequenced } from '../../store/store.js';
+import { defaultEgressRules, type RuleFootprint, type Sequenced } from '../../store/store.js';
 import type { Deps, RequestContext } from '../context.js';
 import { compileFilters } from '../filters.js';
 import { takePage, validatePageRequest } from '../paging.js';
@@ -97,7 +97,7 @@ export function peerResolvers(ctx: RequestContext, deps: Deps, group: GroupRecor
  * Rules per group, per direction and per IP family (§3.3). A CIDR counts once in its family; a
  * group reference once in each family; a prefix list by its MaxEntries in its family.
  */
-export function assertWithinRuleQuota(ctx: RequestContext, deps: Deps, rules: readonly RuleSpec[]): void {
+export function assertWithinRuleQuota(ctx: RequestContext, deps: Deps, rules: readonly RuleFootprint[]): void {
   let ipv4 = 0;
   let ipv6 = 0;
   for (const rule of rules) {
@@ -134,7 +134,7 @@ export function authorizeRules(
   const tags = tagsFromSpecifications(tagSpecifications, 'security-group-rule');
   assertNoRepeats(specs);
 
-  const existing = deps.store.rulesOfGroup(group.groupId).filter((r) => r.direction === direction);
+  const existing = deps.store.ruleFootprints(group.groupId, direction);
   const existingKeys = new Set(existing.map(ruleIdentity));
   for (const spec of specs) {
     if (existingKeys.has(ruleIdentity(spec))) throw ec2Error('InvalidPermission.Duplicate', duplicateRuleText(spec));

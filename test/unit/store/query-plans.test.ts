@@ -29,11 +29,13 @@ function planOf(db: Db, sql: string): string[] {
 }
 
 const HOT_QUERIES: Record<string, RegExp> = {
-  'rules of a group': /^SELECT \* FROM security_group_rules WHERE group_id = \?/,
+  'rules of a group, with their tags': /^SELECT r\.seq,[\s\S]*FROM security_group_rules r LEFT JOIN tags t[\s\S]*WHERE r\.group_id = \?/,
+  "a group's duplicate/quota footprint": /^SELECT ip_protocol, from_port, to_port, peer_kind, peer FROM security_group_rules WHERE group_id = \?/,
   'a rule by id': /^SELECT \* FROM security_group_rules WHERE rule_id = \?/,
   'a group by id': /^SELECT \* FROM security_groups WHERE group_id = \?/,
   'the groups of an account and region': /^SELECT \* FROM security_groups WHERE account_id = \? AND region = \?/,
-  'the rules of an account and region': /^SELECT \* FROM security_group_rules WHERE account_id = \? AND region = \?/,
+  'the rules of an account and region, with their tags':
+    /^SELECT r\.seq,[\s\S]*FROM security_group_rules r LEFT JOIN tags t[\s\S]*WHERE r\.account_id = \? AND r\.region = \?/,
   'the tags of one resource': /^SELECT resource_id, key, value FROM tags WHERE resource_id = \?/,
 };
 
