@@ -3,7 +3,8 @@
  * lines, lying or repeated Content-Length, broken chunked encoding, bad header bytes, oversized
  * headers, bare line feeds, requests cut off anywhere. Node's parser refuses most of these before
  * any route runs; the answer must still be EC2's error document (never Fastify's JSON, never a 5xx),
- * and the server must keep serving.
+ * and the server must keep serving. The one exception is Node's own bodiless 417 for an `Expect`
+ * header other than 100-continue, sent before Fastify sees the request.
  */
 import { connect } from 'node:net';
 import fc from 'fast-check';
@@ -52,9 +53,22 @@ function responses(stream: Buffer): RawAnswer[] {
       const colon = line.indexOf(':');
       headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
     }
-    const length = Number(headers['content-length'] ?? '0');
-    const body = Buffer.from(rest.slice(headEnd + 4, headEnd + 4 + length), 'latin1').toString('utf8');
-    rest = rest.slice(headEnd + 4 + length);
+    rest = rest.slice(headEnd + 4);
+    let body = '';
+    if (headers['transfer-encoding'] === 'chunked') {
+      for (;;) {
+        const sizeEnd = rest.indexOf('\r\n');
+        const size = parseInt(rest.slice(0, sizeEnd), 16);
+        body += rest.slice(sizeEnd + 2, sizeEnd + 2 + size);
+        rest = rest.slice(sizeEnd + 2 + size + 2);
+        if (size === 0 || Number.isNaN(size)) break;
+      }
+    } else {
+      const length = Number(headers['content-length'] ?? '0');
+      body = rest.slice(0, length);
+      rest = rest.slice(length);
+    }
+    body = Buffer.from(body, 'latin1').toString('utf8');
     if (status === 100) continue;
     answers.push({ status, headers, body });
   }
@@ -92,6 +106,7 @@ const extraHeader = fc.constantFrom(
   'Transfer-Encoding: identity',
   'Expect: 100-continue',
   'Expect: nonsense',
+  'Expect: 200-ok',
   'Connection: close',
   'Connection: keep-alive',
   'Content-Encoding: gzip',
@@ -133,6 +148,9 @@ describe('malformed HTTP on a raw socket', () => {
       fc.asyncProperty(rawRequest, async (bytes) => {
         for (const answer of responses(await exchange(bytes))) {
           answered++;
+          // Node answers an Expect header it cannot meet itself (RFC 9110 417), with no body,
+          // before any route or hook; an HTTP-level answer, not an EC2 one.
+          if (answer.status === 417 && answer.body === '') continue;
           // What the request asked for is not known here (it may be cut off); the envelope is.
           const action = /<(\w+)Response xmlns=/.exec(answer.body)?.[1];
           expectWellFormedAnswer(answer, { action, version: EC2_VERSION });

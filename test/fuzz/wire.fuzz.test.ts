@@ -32,13 +32,21 @@ import {
 } from './support.js';
 
 const ACTIONS = [...OPERATIONS.keys()];
+const SIGNED_EU_WEST_1 =
+  'AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/eu-west-1/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcd';
+const SIGNED_ACCOUNT =
+  'AWS4-HMAC-SHA256 Credential=123456789012/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00';
 const ALL_WIRE_KEYS = [...new Set(Object.values(OPERATION_SHAPES).flatMap((shapes) => wireKeysOf(shapes.input)))];
 
 /** A fresh app whose default scope is already seeded, so the first snapshot is the steady state. */
 async function freshApp(): Promise<{ app: FastifyInstance; store: Store; watcher: ReturnType<typeof storeWatcher> }> {
   const { app, store } = buildTestApp();
-  const seeded = await send(app, postForm([['Action', 'DescribeSecurityGroups'], ['Version', EC2_VERSION]]));
-  expect(seeded.status).toBe(200);
+  // The scopes the Authorization headers below name; a scope's defaults appear on its first use.
+  for (const authorization of [undefined, SIGNED_EU_WEST_1, SIGNED_ACCOUNT]) {
+    const request = postForm([['Action', 'DescribeSecurityGroups'], ['Version', EC2_VERSION]]);
+    const seeded = await send(app, authorization ? { ...request, headers: { ...request.headers, authorization } } : request);
+    expect(seeded.status).toBe(200);
+  }
   return { app, store, watcher: storeWatcher(store) };
 }
 
@@ -234,13 +242,26 @@ describe('methods, content types, query strings and sizes', () => {
         fc.array(fc.tuple(fc.constantFrom('Action', 'Version', ...ALL_WIRE_KEYS), fc.oneof(fc.constantFrom(...ACTIONS, EC2_VERSION), nastyString)), { maxLength: 4 }),
         fc.option(contentType, { nil: undefined }),
         body,
-        async (method, basePath, queryPairs, type, payload) => {
+        fc.option(
+          fc.constantFrom(
+            SIGNED_EU_WEST_1,
+            SIGNED_ACCOUNT,
+            'AWS4-HMAC-SHA256',
+            'AWS4-HMAC-SHA256 Credential=, SignedHeaders=, Signature=',
+            'AWS4-HMAC-SHA256 Credential=AKID/2026/us-east-1/ec2/aws4_request',
+            'AWS AKID:c2lnbmF0dXJl',
+            'Bearer x',
+            '\u00ff\u00fe',
+          ),
+          { nil: undefined },
+        ),
+        async (method, basePath, queryPairs, type, payload, authorization) => {
           const query = formBody(queryPairs);
           const url = query === '' ? basePath : `${basePath}${basePath.includes('?') ? '&' : '?'}${query}`;
           const request: RawRequest = {
             method,
             url,
-            headers: type === undefined ? {} : { 'content-type': type },
+            headers: { ...(type === undefined ? {} : { 'content-type': type }), ...(authorization === undefined ? {} : { authorization }) },
             ...(payload !== '' || method === 'POST' ? { payload } : {}),
           };
           // The query string comes first, then the body's pairs (see server/app.ts requestParameters).
