@@ -191,12 +191,25 @@ export function createStore(db: Db) {
     rulesOfScope: db
       .prepare<[string, string], RuleTagRow>(`${RULES_WITH_TAGS} WHERE r.account_id = ? AND r.region = ? ORDER BY r.seq, t.seq`)
       .raw(true),
-    // What authorize needs to check duplicates and the quota: no tags, no ids, five columns.
-    ruleFootprints: db
-      .prepare<[string, number], [string, number, number, RuleRow['peer_kind'], string]>(
-        'SELECT ip_protocol, from_port, to_port, peer_kind, peer FROM security_group_rules WHERE group_id = ? AND is_egress = ?',
-      )
-      .raw(true),
+    // Authorize's duplicate check: one probe of the unique index.
+    ruleExists: db.prepare<[string, number, string, number, number, string, string], { one: number }>(
+      `SELECT 1 AS one FROM security_group_rules
+       WHERE group_id = ? AND is_egress = ? AND ip_protocol = ? AND from_port = ? AND to_port = ? AND peer_kind = ? AND peer = ?`,
+    ),
+    // The rule quota's count (server/security-groups/quota.ts), summed inside SQLite.
+    ruleQuotaUsage: db.prepare<[string, number], { ipv4: number | null; ipv6: number | null }>(
+      `SELECT
+         sum(CASE WHEN r.peer_kind IN ('ipv4', 'sg') THEN 1
+                  WHEN r.peer_kind = 'pl' AND coalesce(pl.address_family, 'IPv4') = 'IPv4' THEN coalesce(pl.max_entries, 1)
+                  ELSE 0 END) AS ipv4,
+         sum(CASE WHEN r.peer_kind IN ('ipv6', 'sg') THEN 1
+                  WHEN r.peer_kind = 'pl' AND pl.address_family = 'IPv6' THEN coalesce(pl.max_entries, 1)
+                  ELSE 0 END) AS ipv6
+       FROM security_group_rules r
+       LEFT JOIN prefix_lists pl
+         ON r.peer_kind = 'pl' AND pl.account_id = r.account_id AND pl.region = r.region AND pl.prefix_list_id = r.peer
+       WHERE r.group_id = ? AND r.is_egress = ?`,
+    ),
     ruleById: db.prepare<[string, string, string], RuleRow>(
       'SELECT * FROM security_group_rules WHERE rule_id = ? AND account_id = ? AND region = ?',
     ),
@@ -553,14 +566,15 @@ export function createStore(db: Db) {
     listRules(scope: Scope): Sequenced<RuleRecord>[] {
       return mapRuleTagRows(sql.rulesOfScope.all(scope.accountId, scope.region));
     },
-    /** The rules of one direction as far as duplicates and quotas care (authorize's hot path). */
-    ruleFootprints(groupId: string, direction: Direction): RuleFootprint[] {
-      return sql.ruleFootprints.all(groupId, direction === 'egress' ? 1 : 0).map(([protocol, fromPort, toPort, kind, peer]) => ({
-        protocol,
-        fromPort,
-        toPort,
-        peer: peerOf(kind, peer, ''),
-      }));
+    /** Whether the group already has this rule (everything but the description equal). */
+    ruleExists(groupId: string, direction: Direction, rule: RuleFootprint): boolean {
+      const isEgress = direction === 'egress' ? 1 : 0;
+      return sql.ruleExists.get(groupId, isEgress, rule.protocol, rule.fromPort, rule.toPort, peerKind(rule.peer), peerValue(rule.peer)) !== undefined;
+    },
+    /** The group's rules of one direction, counted per IP family as the rule quota counts them. */
+    ruleQuotaUsage(groupId: string, direction: Direction): { ipv4: number; ipv6: number } {
+      const row = sql.ruleQuotaUsage.get(groupId, direction === 'egress' ? 1 : 0)!;
+      return { ipv4: row.ipv4 ?? 0, ipv6: row.ipv6 ?? 0 };
     },
     getRule(scope: Scope, ruleId: string): Sequenced<RuleRecord> | undefined {
       const row = sql.ruleById.get(ruleId, scope.accountId, scope.region);

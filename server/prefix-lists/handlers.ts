@@ -35,10 +35,11 @@ import { createHash } from 'node:crypto';
 import { Ec2Error, ec2Error, invalidValue } from '../../protocol/errors.js';
 import { isPrefixListId } from '../../store/ids.js';
 import { PREFIX_LIST_VERSIONS_KEPT, type PrefixListDetails, type PrefixListEntry } from '../../store/prefix-lists.js';
-import type { Direction, RuleSpec, Scope } from '../../store/records.js';
+import type { Direction, Scope } from '../../store/records.js';
 import type { Deps, RequestContext } from '../context.js';
 import { compileFilters, type FilterTable } from '../filters.js';
 import { takePage, validatePageRequest, type PageBounds } from '../paging.js';
+import { assertWithinQuota, ruleWeights } from '../security-groups/quota.js';
 import { canonicalCidr } from '../security-groups/rules.js';
 import { toSdkTags } from '../security-groups/views.js';
 import { tagsFromSpecifications } from '../tags.js';
@@ -231,43 +232,14 @@ export function getManagedPrefixListEntries(
 
 // ---------------------------------------------------------------- modify
 
-/**
- * A group's rules of one direction, counted per family as the rule quota counts them, with
- * `resizedListId` taken at `newMaxEntries` (§3.3: a prefix list counts as its MaxEntries).
- */
-function ruleWeights(
-  ctx: RequestContext,
-  deps: Deps,
-  rules: readonly RuleSpec[],
-  resizedListId: string,
-  newMaxEntries: number,
-): { ipv4: number; ipv6: number } {
-  let ipv4 = 0;
-  let ipv6 = 0;
-  for (const { peer } of rules) {
-    if (peer.kind === 'ipv4') ipv4 += 1;
-    else if (peer.kind === 'ipv6') ipv6 += 1;
-    else if (peer.kind === 'group') {
-      ipv4 += 1;
-      ipv6 += 1;
-    } else {
-      const list = deps.store.getPrefixList(ctx.scope, peer.prefixListId);
-      const weight = peer.prefixListId === resizedListId ? newMaxEntries : (list?.maxEntries ?? 1);
-      if (list?.addressFamily === 'IPv6') ipv6 += weight;
-      else ipv4 += weight;
-    }
-  }
-  return { ipv4, ipv6 };
-}
 
 /** Growing a list must not take any group that references it past its rule quota. */
 function assertReferencingGroupsFit(ctx: RequestContext, deps: Deps, list: PrefixListDetails, newMaxEntries: number): void {
   if (newMaxEntries <= list.maxEntries) return;
-  const limit = deps.limits.rulesPerSecurityGroup;
   for (const { groupId, direction } of deps.store.prefixListReferences(ctx.scope, list.prefixListId)) {
     const rules = deps.store.rulesOfGroup(groupId).filter((rule) => rule.direction === (direction as Direction));
-    const { ipv4, ipv6 } = ruleWeights(ctx, deps, rules, list.prefixListId, newMaxEntries);
-    if (ipv4 > limit || ipv6 > limit) throw ec2Error('RulesPerSecurityGroupLimitExceeded');
+    // A list counts as its MaxEntries (§3.3): count this one at the size it is about to take.
+    assertWithinQuota(deps, ruleWeights(ctx, deps, rules, { prefixListId: list.prefixListId, maxEntries: newMaxEntries }));
   }
 }
 

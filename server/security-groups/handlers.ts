@@ -21,7 +21,8 @@ import type {
 import { Ec2Error, ec2Error, invalidGroupDescription, invalidGroupName, invalidValue } from '../../protocol/errors.js';
 import { isSecurityGroupId, isSecurityGroupRuleId } from '../../store/ids.js';
 import { ruleIdentity, type Direction, type GroupRecord, type RuleRecord, type RuleSpec } from '../../store/records.js';
-import { defaultEgressRules, type RuleFootprint, type Sequenced } from '../../store/store.js';
+import { defaultEgressRules, type Sequenced } from '../../store/store.js';
+import { assertWithinQuota, ruleWeights } from './quota.js';
 import type { Deps, RequestContext } from '../context.js';
 import { compileFilters } from '../filters.js';
 import { takePage, validatePageRequest } from '../paging.js';
@@ -93,30 +94,6 @@ export function peerResolvers(ctx: RequestContext, deps: Deps, group: GroupRecor
   };
 }
 
-/**
- * Rules per group, per direction and per IP family (§3.3). A CIDR counts once in its family; a
- * group reference once in each family; a prefix list by its MaxEntries in its family.
- */
-export function assertWithinRuleQuota(ctx: RequestContext, deps: Deps, rules: readonly RuleFootprint[]): void {
-  let ipv4 = 0;
-  let ipv6 = 0;
-  for (const rule of rules) {
-    const peer = rule.peer;
-    if (peer.kind === 'ipv4') ipv4 += 1;
-    else if (peer.kind === 'ipv6') ipv6 += 1;
-    else if (peer.kind === 'group') {
-      ipv4 += 1;
-      ipv6 += 1;
-    } else {
-      const list = deps.store.getPrefixList(ctx.scope, peer.prefixListId);
-      const weight = list?.maxEntries ?? 1;
-      if (list?.addressFamily === 'IPv6') ipv6 += weight;
-      else ipv4 += weight;
-    }
-  }
-  const limit = deps.limits.rulesPerSecurityGroup;
-  if (ipv4 > limit || ipv6 > limit) throw ec2Error('RulesPerSecurityGroupLimitExceeded');
-}
 
 // ---------------------------------------------------------------- authorize / revoke
 
@@ -134,12 +111,13 @@ export function authorizeRules(
   const tags = tagsFromSpecifications(tagSpecifications, 'security-group-rule');
   assertNoRepeats(specs);
 
-  const existing = deps.store.ruleFootprints(group.groupId, direction);
-  const existingKeys = new Set(existing.map(ruleIdentity));
+  // Point lookups and one aggregate: the cost does not grow with the group's size.
   for (const spec of specs) {
-    if (existingKeys.has(ruleIdentity(spec))) throw ec2Error('InvalidPermission.Duplicate', duplicateRuleText(spec));
+    if (deps.store.ruleExists(group.groupId, direction, spec)) {
+      throw ec2Error('InvalidPermission.Duplicate', duplicateRuleText(spec));
+    }
   }
-  assertWithinRuleQuota(ctx, deps, [...existing, ...specs]);
+  assertWithinQuota(deps, deps.store.ruleQuotaUsage(group.groupId, direction), ruleWeights(ctx, deps, specs));
 
   const created = deps.store.insertRules(ctx.scope, group.groupId, direction, specs, tags);
   return { Return: true, SecurityGroupRules: created.map((rule) => toSecurityGroupRule(rule, ctx.scope)) };

@@ -18,7 +18,8 @@ import { Ec2Error, ec2Error, invalidValue } from '../../protocol/errors.js';
 import { isPrefixListId, isSecurityGroupId, isSecurityGroupRuleId } from '../../store/ids.js';
 import { ruleIdentity, type Direction, type GroupRecord, type Peer, type RuleRecord, type RuleSpec } from '../../store/records.js';
 import type { Deps, RequestContext } from '../context.js';
-import { assertWithinRuleQuota, loadGroup, peerResolvers } from './handlers.js';
+import { loadGroup, peerResolvers } from './handlers.js';
+import { assertWithinRuleQuota } from './quota.js';
 import { targetGroup } from './ingress.js';
 import {
   canonicalCidr,

@@ -352,14 +352,19 @@ describe('query plans', () => {
     store.ensureScope(SCOPE);
   });
 
-  it('reads the duplicate/quota footprint of a group through an index', () => {
+  it('checks a rule for duplicates with one probe of the unique index', () => {
     const details = plan(
-      'SELECT ip_protocol, from_port, to_port, peer_kind, peer FROM security_group_rules WHERE group_id = ? AND is_egress = ?',
+      `SELECT 1 AS one FROM security_group_rules
+       WHERE group_id = ? AND is_egress = ? AND ip_protocol = ? AND from_port = ? AND to_port = ? AND peer_kind = ? AND peer = ?`,
       'sg-11111111',
       1,
+      'tcp',
+      80,
+      80,
+      'ipv4',
+      '10.0.0.0/16',
     );
-    // The unique index holds every column this query reads: SQLite answers from the index alone.
-    expect(details.some((d) => /USING (COVERING )?INDEX/.test(d) && d.includes('group_id=?'))).toBe(true);
+    expect(details.some((d) => /USING (COVERING )?INDEX/.test(d) && d.includes('peer=?'))).toBe(true);
     expect(fullScan(details, 'security_group_rules')).toBe(false);
   });
 
