@@ -54,12 +54,25 @@ export function toQueryResponseXml(
 type ElementNaming = (memberName: string, member: Member) => string;
 const queryXmlName: ElementNaming = (memberName, member) => member.xml ?? memberName;
 
+/** A structure's members in shape order with their element names, computed once per shape and naming. */
+type MemberPlan = ReadonlyArray<readonly [memberName: string, element: string, shape: Shape]>;
+const plans = new Map<ElementNaming, WeakMap<StructureShape, MemberPlan>>();
+function planOf(shape: StructureShape, naming: ElementNaming): MemberPlan {
+  let byShape = plans.get(naming);
+  if (!byShape) plans.set(naming, (byShape = new WeakMap()));
+  let plan = byShape.get(shape);
+  if (!plan) {
+    plan = Object.entries(shape.members).map(([name, member]) => [name, naming(name, member), member.shape] as const);
+    byShape.set(shape, plan);
+  }
+  return plan;
+}
+
 function writeMembers(parts: string[], value: Record<string, unknown>, shape: StructureShape, naming: ElementNaming): void {
-  for (const name in shape.members) {
+  for (const [name, element, memberShape] of planOf(shape, naming)) {
     const memberValue = value[name];
     if (memberValue === undefined || memberValue === null) continue;
-    const member = shape.members[name]!;
-    writeElement(parts, naming(name, member), memberValue, member.shape, naming);
+    writeElement(parts, element, memberValue, memberShape, naming);
   }
 }
 

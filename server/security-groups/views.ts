@@ -21,22 +21,24 @@ export const securityGroupRuleArn = (scope: Scope, ruleId: string): string =>
   `arn:aws:ec2:${scope.region}:${scope.accountId}:security-group-rule/${ruleId}`;
 
 export function toSecurityGroupRule(rule: RuleRecord, scope: Scope): SecurityGroupRule {
+  // Built by assignment rather than spread: this runs once per rule of every describe answer.
+  const out: SecurityGroupRule = ruleBasics(rule);
   const peer = rule.peer;
-  return {
-    ...ruleBasics(rule),
-    GroupOwnerId: rule.ownerId,
-    ReferencedGroupInfo: peer.kind === 'group' ? { GroupId: peer.groupId, UserId: peer.userId } : undefined,
-    Tags: toSdkTags(rule.tags),
-    SecurityGroupRuleArn: securityGroupRuleArn(scope, rule.ruleId),
-  };
+  out.GroupOwnerId = rule.ownerId;
+  out.ReferencedGroupInfo = peer.kind === 'group' ? { GroupId: peer.groupId, UserId: peer.userId } : undefined;
+  out.Tags = rule.tags.length === 0 ? [] : toSdkTags(rule.tags);
+  out.SecurityGroupRuleArn = securityGroupRuleArn(scope, rule.ruleId);
+  return out;
 }
 
 export function toRevokedRule(rule: RuleRecord): RevokedSecurityGroupRule {
-  return { ...ruleBasics(rule), ReferencedGroupId: rule.peer.kind === 'group' ? rule.peer.groupId : undefined };
+  const out: RevokedSecurityGroupRule = ruleBasics(rule);
+  out.ReferencedGroupId = rule.peer.kind === 'group' ? rule.peer.groupId : undefined;
+  return out;
 }
 
 /** The fields a rule and a revoked rule share; the peer fills exactly one of the four peer fields. */
-function ruleBasics(rule: RuleRecord) {
+function ruleBasics(rule: RuleRecord): SecurityGroupRule & RevokedSecurityGroupRule {
   const peer = rule.peer;
   return {
     SecurityGroupRuleId: rule.ruleId,
