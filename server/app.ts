@@ -103,6 +103,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         },
         `${request.ec2Action || request.method + ' ' + request.url} ${reply.statusCode}`,
       );
+      done();
     });
   }
 
