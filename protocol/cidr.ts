@@ -9,6 +9,8 @@
  * malformed. It never calls valid what that path would reject, and gives the same text for all it
  * accepts (test/unit/protocol/cidr.test.ts compares the two).
  */
+import { createRequire } from 'node:module';
+import type IPCIDR from 'ip-cidr';
 
 const IPV4_CIDR = /^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\/(0|[1-9][0-9]?)$/;
 const IPV6_CIDR = /^([0-9a-fA-F:]+)\/(0|[1-9][0-9]{0,2})$/;
@@ -86,4 +88,41 @@ function formatIpv6(groups: readonly number[]): string {
   const hex = groups.map((group) => group.toString(16));
   if (bestStart === -1) return hex.join(':');
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+}
+
+/**
+ * ip-cidr decides every form the fast path does not take (leading zeros in a prefix, and what is
+ * malformed). It is loaded on first need, which keeps it off the start-up path: where Node can
+ * `require` an ES module synchronously (20.19 and later) that happens lazily; elsewhere
+ * `preloadCidrLibrary()` loads it during start-up.
+ */
+type IpCidrLibrary = typeof IPCIDR;
+let library: IpCidrLibrary | undefined;
+function ipCidr(): IpCidrLibrary {
+  library ??= (createRequire(import.meta.url)('ip-cidr') as { default: IpCidrLibrary }).default;
+  return library;
+}
+export async function preloadCidrLibrary(): Promise<void> {
+  if (!(process.features as { require_module?: boolean }).require_module) library ??= (await import('ip-cidr')).default;
+}
+
+export interface ParsedCidr {
+  /** Network address and prefix, IPv6 in RFC 5952 form. */
+  readonly canonical: string;
+  readonly family: 'ipv4' | 'ipv6';
+  readonly prefix: number;
+}
+
+/** Any valid IPv4 or IPv6 CIDR, canonicalised; `undefined` for anything else (zone ids included). */
+export function parseCidr(raw: string): ParsedCidr | undefined {
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const fast = fastCanonicalCidr(raw, family);
+    if (fast !== undefined) return { canonical: fast, family, prefix: Number(fast.slice(fast.indexOf('/') + 1)) };
+  }
+  const IpCidr = ipCidr();
+  if (raw.includes('%') || !IpCidr.isValidCIDR(raw)) return undefined;
+  const cidr = new IpCidr(raw);
+  const prefix = cidr.address.subnetMask;
+  const family = 'v4' in cidr.address && cidr.address.v4 === true ? 'ipv4' : 'ipv6';
+  return { canonical: `${cidr.addressStart.correctForm()}/${prefix}`, family, prefix };
 }

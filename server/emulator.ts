@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { openDatabase, type Db } from '../store/db.js';
 import { createStore, type Store } from '../store/store.js';
 import { buildApp } from './app.js';
+import { preloadCidrLibrary } from '../protocol/cidr.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { Realism, type RealismSettings } from './realism.js';
 
@@ -42,6 +43,7 @@ export interface Emulator {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  await preloadCidrLibrary();
   const db: Db = openDatabase(options.dbPath ?? ':memory:');
   const store = createStore(db);
   const realism = new Realism(options.realism);

@@ -11,12 +11,12 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const logger = createLogger(config);
+  const logger = await createLogger(config);
   const emulator = await startEmulator({ ...config, logger });
   process.stdout.write(`ec2-sg-emulator listening on ${emulator.url}\n`);
 
   const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
+    logger?.info({ signal }, 'shutting down');
     emulator.stop().then(
       () => process.exit(0),
       () => process.exit(1),

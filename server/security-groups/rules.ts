@@ -15,8 +15,7 @@
  * - descriptions: at most 255 characters of a-zA-Z0-9, space and ._-:/()#,@[]+=&;{}!$*.
  */
 import type { IpPermission } from '@aws-sdk/client-ec2';
-import IPCIDR from 'ip-cidr';
-import { fastCanonicalCidr } from '../../protocol/cidr.js';
+import { parseCidr } from '../../protocol/cidr.js';
 import { ec2Error, Ec2Error, invalidRuleDescription, invalidValue } from '../../protocol/errors.js';
 import { isPrefixListId, isSecurityGroupId } from '../../store/ids.js';
 import { ruleIdentity, type Peer, type RuleRecord, type RuleSpec } from '../../store/records.js';
@@ -81,15 +80,9 @@ export function normalizePorts(
 
 /** Canonical CIDR of the given family, or `CIDR block X is malformed`. */
 export function canonicalCidr(raw: string, family: 'ipv4' | 'ipv6'): string {
-  // The common plain forms without ip-cidr's big-number arithmetic (its cost led the profile).
-  const fast = fastCanonicalCidr(raw, family);
-  if (fast !== undefined) return fast;
-  const malformed = () => invalidValue(`CIDR block ${raw} is malformed`);
-  if (raw.includes('%') || !IPCIDR.isValidCIDR(raw)) throw malformed();
-  const cidr = new IPCIDR(raw);
-  const isV4 = 'v4' in cidr.address && cidr.address.v4 === true;
-  if ((family === 'ipv4') !== isV4) throw malformed();
-  return `${cidr.addressStart.correctForm()}/${cidr.address.subnetMask}`;
+  const cidr = parseCidr(raw);
+  if (cidr === undefined || cidr.family !== family) throw invalidValue(`CIDR block ${raw} is malformed`);
+  return cidr.canonical;
 }
 
 const DESCRIPTION_PATTERN = /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]*$/;

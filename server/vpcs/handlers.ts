@@ -12,7 +12,7 @@ import type {
   Vpc,
 } from '@aws-sdk/client-ec2';
 import { randomBytes } from 'node:crypto';
-import IPCIDR from 'ip-cidr';
+import { parseCidr } from '../../protocol/cidr.js';
 import { Ec2Error, ec2Error, invalidValue } from '../../protocol/errors.js';
 import { isVpcId } from '../../store/ids.js';
 import type { VpcRecord } from '../../store/records.js';
@@ -26,14 +26,12 @@ import { toSdkTags } from '../security-groups/views.js';
 const TENANCIES = new Set(['default', 'dedicated', 'host']);
 
 function canonicalVpcCidr(raw: string): string {
-  if (!IPCIDR.isValidCIDR(raw) || raw.includes('%') || raw.includes(':')) {
+  const cidr = parseCidr(raw);
+  if (cidr === undefined || cidr.family !== 'ipv4') {
     throw invalidValue(`Value (${raw}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
   }
-  const cidr = new IPCIDR(raw);
-  const prefix = cidr.address.subnetMask;
-  const canonical = `${cidr.addressStart.correctForm()}/${prefix}`;
-  if (prefix < 16 || prefix > 28) throw ec2Error('InvalidVpc.Range', raw);
-  return canonical;
+  if (cidr.prefix < 16 || cidr.prefix > 28) throw ec2Error('InvalidVpc.Range', raw);
+  return cidr.canonical;
 }
 
 /** An Amazon-provided /56 from 2600:1f00::/24 (Amazon's range), random like AWS's. */
