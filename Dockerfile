@@ -33,4 +33,4 @@ USER node
 EXPOSE 4566
 # The slim image has no curl: node asks /_emulator/health.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 CMD ["node", "docker/healthcheck.mjs"]
-CMD ["node", "dist/server/main.js"]
+CMD ["node", "--max-semi-space-size=4", "dist/server/main.js"]

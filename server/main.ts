@@ -1,5 +1,11 @@
-#!/usr/bin/env node
-/** Process entry: configure, start, print the URL, stop cleanly on SIGINT/SIGTERM. */
+#!/usr/bin/env -S node --max-semi-space-size=4
+/**
+ * Process entry: configure, start, print the URL, stop cleanly on SIGINT/SIGTERM.
+ *
+ * `--max-semi-space-size=4` (here, in `npm start` and in the image's CMD): every request's garbage
+ * dies young, and V8's default 16 MiB semi-spaces only kept ~25 MB more memory resident
+ * (issue 5: under 150 MB with 100,000 rules) without a measurable gain in speed.
+ */
 import { ConfigError, HELP, loadConfig } from './config.js';
 import { startEmulator } from './emulator.js';
 import { createLogger } from './logger.js';

@@ -112,7 +112,7 @@ describe('the Dockerfile', () => {
 
 describe('the image command, run outside Docker', () => {
   it('starts with the image environment and serves EC2 requests', async () => {
-    expect(cmd).toEqual(['node', 'dist/server/main.js']);
+    expect(cmd).toEqual(['node', '--max-semi-space-size=4', 'dist/server/main.js']);
     server = await startProcess(cmd.slice(1), { cwd: root, env: containerEnv() });
     expect(server.url).toBe(`http://127.0.0.1:${port}`);
     const client = ec2Client(server.url);
