@@ -123,7 +123,12 @@ export class Ec2Error extends Error {
   queryNamespace: string | undefined;
 
   constructor(code: Ec2ErrorCode, message: string) {
+    // An EC2 error is an answer, not a fault: capturing a stack trace for it was a visible share
+    // of every refused request in the profile, and nothing ever reads it.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
     Object.setPrototypeOf(this, new.target.prototype);
     this.name = `Ec2Error [${code}]`;
     this.code = code;

@@ -196,19 +196,21 @@ export function createStore(db: Db) {
       `SELECT 1 AS one FROM security_group_rules
        WHERE group_id = ? AND is_egress = ? AND ip_protocol = ? AND from_port = ? AND to_port = ? AND peer_kind = ? AND peer = ?`,
     ),
-    // The rule quota's count (server/security-groups/quota.ts), summed inside SQLite.
-    ruleQuotaUsage: db.prepare<[string, number], { ipv4: number | null; ipv6: number | null }>(
+    // The rule quota's count (server/security-groups/quota.ts), summed inside SQLite: the kinds of
+    // a direction's rules straight from the covering unique index...
+    ruleKindCounts: db.prepare<[string, number], { ipv4: number | null; ipv6: number | null; sg: number | null; pl: number | null }>(
+      `SELECT sum(peer_kind = 'ipv4') AS ipv4, sum(peer_kind = 'ipv6') AS ipv6, sum(peer_kind = 'sg') AS sg,
+         sum(peer_kind = 'pl') AS pl
+       FROM security_group_rules WHERE group_id = ? AND is_egress = ?`,
+    ),
+    // ...and, only where prefix lists are referenced, their weights (MaxEntries in their family).
+    prefixListWeights: db.prepare<[string, number], { ipv4: number | null; ipv6: number | null }>(
       `SELECT
-         sum(CASE WHEN r.peer_kind IN ('ipv4', 'sg') THEN 1
-                  WHEN r.peer_kind = 'pl' AND coalesce(pl.address_family, 'IPv4') = 'IPv4' THEN coalesce(pl.max_entries, 1)
-                  ELSE 0 END) AS ipv4,
-         sum(CASE WHEN r.peer_kind IN ('ipv6', 'sg') THEN 1
-                  WHEN r.peer_kind = 'pl' AND pl.address_family = 'IPv6' THEN coalesce(pl.max_entries, 1)
-                  ELSE 0 END) AS ipv6
+         sum(CASE WHEN coalesce(pl.address_family, 'IPv4') = 'IPv4' THEN coalesce(pl.max_entries, 1) ELSE 0 END) AS ipv4,
+         sum(CASE WHEN pl.address_family = 'IPv6' THEN coalesce(pl.max_entries, 1) ELSE 0 END) AS ipv6
        FROM security_group_rules r
-       LEFT JOIN prefix_lists pl
-         ON r.peer_kind = 'pl' AND pl.account_id = r.account_id AND pl.region = r.region AND pl.prefix_list_id = r.peer
-       WHERE r.group_id = ? AND r.is_egress = ?`,
+       LEFT JOIN prefix_lists pl ON pl.account_id = r.account_id AND pl.region = r.region AND pl.prefix_list_id = r.peer
+       WHERE r.group_id = ? AND r.is_egress = ? AND r.peer_kind = 'pl'`,
     ),
     ruleById: db.prepare<[string, string, string], RuleRow>(
       'SELECT * FROM security_group_rules WHERE rule_id = ? AND account_id = ? AND region = ?',
@@ -573,8 +575,16 @@ export function createStore(db: Db) {
     },
     /** The group's rules of one direction, counted per IP family as the rule quota counts them. */
     ruleQuotaUsage(groupId: string, direction: Direction): { ipv4: number; ipv6: number } {
-      const row = sql.ruleQuotaUsage.get(groupId, direction === 'egress' ? 1 : 0)!;
-      return { ipv4: row.ipv4 ?? 0, ipv6: row.ipv6 ?? 0 };
+      const isEgress = direction === 'egress' ? 1 : 0;
+      const kinds = sql.ruleKindCounts.get(groupId, isEgress)!;
+      let ipv4 = (kinds.ipv4 ?? 0) + (kinds.sg ?? 0);
+      let ipv6 = (kinds.ipv6 ?? 0) + (kinds.sg ?? 0);
+      if ((kinds.pl ?? 0) > 0) {
+        const weights = sql.prefixListWeights.get(groupId, isEgress)!;
+        ipv4 += weights.ipv4 ?? 0;
+        ipv6 += weights.ipv6 ?? 0;
+      }
+      return { ipv4, ipv6 };
     },
     getRule(scope: Scope, ruleId: string): Sequenced<RuleRecord> | undefined {
       const row = sql.ruleById.get(ruleId, scope.accountId, scope.region);

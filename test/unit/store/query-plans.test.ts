@@ -31,7 +31,8 @@ function planOf(db: Db, sql: string): string[] {
 const HOT_QUERIES: Record<string, RegExp> = {
   'rules of a group, with their tags': /^SELECT r\.seq,[\s\S]*FROM security_group_rules r LEFT JOIN tags t[\s\S]*WHERE r\.group_id = \?/,
   'a duplicate-rule probe': /^SELECT 1 AS one FROM security_group_rules\s+WHERE group_id = \? AND is_egress = \?/,
-  "a group's rule-quota count": /^SELECT\s+sum\(CASE[\s\S]*FROM security_group_rules r\s+LEFT JOIN prefix_lists pl/,
+  "a group's rule-quota count": /^SELECT sum\(peer_kind = 'ipv4'\)[\s\S]*FROM security_group_rules WHERE group_id = \?/,
+  "the prefix-list weights of a group's rules": /^SELECT\s+sum\(CASE[\s\S]*FROM security_group_rules r\s+LEFT JOIN prefix_lists pl/,
   'a rule by id': /^SELECT \* FROM security_group_rules WHERE rule_id = \?/,
   'a group by id': /^SELECT \* FROM security_groups WHERE group_id = \?/,
   'the groups of an account and region': /^SELECT \* FROM security_groups WHERE account_id = \? AND region = \?/,
