@@ -18,7 +18,7 @@ import type { IpPermission } from '@aws-sdk/client-ec2';
 import { parseCidr } from '../../protocol/cidr.js';
 import { ec2Error, Ec2Error, invalidRuleDescription, invalidValue } from '../../protocol/errors.js';
 import { isPrefixListId, isSecurityGroupId } from '../../store/ids.js';
-import { ruleIdentity, type Peer, type RuleRecord, type RuleSpec } from '../../store/records.js';
+import { peerValue, ruleIdentity, type Peer, type RuleRecord, type RuleSpec } from '../../store/records.js';
 
 const PROTOCOL_NAMES: Readonly<Record<string, string>> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
 const NAMED_PROTOCOLS = new Set(['tcp', 'udp', 'icmp', 'icmpv6']);
@@ -183,7 +183,7 @@ export function assertNoRepeats(specs: readonly RuleSpec[]): void {
  * not on record; ours follow the same pattern (README fidelity notes).
  */
 export function duplicateRuleText(spec: RuleSpec): string {
-  const peer = `peer: ${peerLabel(spec.peer)}`;
+  const peer = `peer: ${peerValue(spec.peer)}`;
   switch (spec.protocol) {
     case '-1':
       return `${peer}, ALL, ALLOW`;
@@ -199,17 +199,6 @@ export function duplicateRuleText(spec: RuleSpec): string {
   }
 }
 
-function peerLabel(peer: Peer): string {
-  switch (peer.kind) {
-    case 'ipv4':
-    case 'ipv6':
-      return peer.cidr;
-    case 'prefixList':
-      return peer.prefixListId;
-    case 'group':
-      return peer.groupId;
-  }
-}
 
 /**
  * Folds rules into DescribeSecurityGroups permissions: one permission per (protocol, from, to),
