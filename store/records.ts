@@ -54,6 +54,9 @@ export interface GroupRecord {
   readonly tags: readonly Tag[];
 }
 
+/** A group without its tags: all that the rule actions need, one query cheaper. */
+export type GroupFacts = Omit<GroupRecord, 'tags'>;
+
 export interface VpcRecord {
   readonly vpcId: string;
   readonly ownerId: string;

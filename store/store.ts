@@ -21,6 +21,7 @@ import {
   peerKind,
   peerValue,
   type Direction,
+  type GroupFacts,
   type GroupRecord,
   type Peer,
   type PrefixListRecord,
@@ -537,6 +538,11 @@ export function createStore(db: Db) {
     getGroup(scope: Scope, groupId: string): Sequenced<GroupRecord> | undefined {
       const row = sql.groupById.get(groupId, scope.accountId, scope.region);
       return row && toGroup(row, tagsOfOne(row.group_id));
+    },
+    /** The group without reading its tags (the rule actions' hot path). */
+    getGroupFacts(scope: Scope, groupId: string): Sequenced<GroupFacts> | undefined {
+      const row = sql.groupById.get(groupId, scope.accountId, scope.region);
+      return row && toGroup(row, NO_TAGS);
     },
     findGroupByName(vpcId: string, groupName: string): Sequenced<GroupRecord> | undefined {
       const row = sql.groupByName.get(vpcId, groupName.toLowerCase());

@@ -20,7 +20,7 @@ import type {
 } from '@aws-sdk/client-ec2';
 import { Ec2Error, ec2Error, invalidGroupDescription, invalidGroupName, invalidValue } from '../../protocol/errors.js';
 import { isSecurityGroupId, isSecurityGroupRuleId } from '../../store/ids.js';
-import { ruleIdentity, type Direction, type GroupRecord, type RuleRecord, type RuleSpec } from '../../store/records.js';
+import { ruleIdentity, type Direction, type GroupFacts, type GroupRecord, type RuleRecord, type RuleSpec } from '../../store/records.js';
 import { defaultEgressRules, type Sequenced } from '../../store/store.js';
 import { assertWithinQuota, ruleWeights } from './quota.js';
 import type { Deps, RequestContext } from '../context.js';
@@ -48,8 +48,8 @@ export function requireGroupId(groupId: string | undefined): string {
   return groupId;
 }
 
-export function loadGroup(ctx: RequestContext, deps: Deps, groupId: string): GroupRecord {
-  const group = deps.store.getGroup(ctx.scope, groupId);
+export function loadGroup(ctx: RequestContext, deps: Deps, groupId: string): GroupFacts {
+  const group = deps.store.getGroupFacts(ctx.scope, groupId);
   if (!group) throw ec2Error('InvalidGroup.NotFound', groupId);
   return group;
 }
@@ -68,12 +68,12 @@ export function groupByNameInDefaultVpc(ctx: RequestContext, deps: Deps, groupNa
   return group;
 }
 
-export function peerResolvers(ctx: RequestContext, deps: Deps, group: GroupRecord): PeerResolvers {
+export function peerResolvers(ctx: RequestContext, deps: Deps, group: GroupFacts): PeerResolvers {
   return {
     group(reference: GroupReference, userId: string | undefined) {
-      let peer: GroupRecord | undefined;
+      let peer: GroupFacts | undefined;
       if ('groupId' in reference) {
-        peer = deps.store.getGroup(ctx.scope, reference.groupId);
+        peer = deps.store.getGroupFacts(ctx.scope, reference.groupId);
         // Only groups of this account are visible here; another owner's group "does not exist".
         if (!peer || (userId !== undefined && userId !== ctx.scope.accountId)) {
           throw ec2Error('InvalidGroup.NotFound', reference.groupId);
@@ -102,7 +102,7 @@ export function authorizeRules(
   direction: Direction,
   ctx: RequestContext,
   deps: Deps,
-  group: GroupRecord,
+  group: GroupFacts,
   permissions: readonly IpPermission[],
   tagSpecifications: AuthorizeSecurityGroupEgressRequest['TagSpecifications'],
 ): AuthorizeSecurityGroupEgressResult {
@@ -127,7 +127,7 @@ export function revokeRules(
   direction: Direction,
   ctx: RequestContext,
   deps: Deps,
-  group: GroupRecord,
+  group: GroupFacts,
   permissions: readonly IpPermission[],
   ruleIds: readonly string[],
 ): RevokeSecurityGroupEgressResult {
@@ -255,7 +255,7 @@ export function deleteSecurityGroup(
   ctx: RequestContext,
   deps: Deps,
 ): DeleteSecurityGroupResult {
-  let group: GroupRecord;
+  let group: GroupFacts;
   if (input.GroupId !== undefined) {
     group = loadGroup(ctx, deps, requireGroupId(input.GroupId));
   } else if (input.GroupName !== undefined) {

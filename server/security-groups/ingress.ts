@@ -13,7 +13,7 @@ import type {
   RevokeSecurityGroupIngressResult,
 } from '@aws-sdk/client-ec2';
 import { Ec2Error, invalidValue } from '../../protocol/errors.js';
-import type { GroupRecord } from '../../store/records.js';
+import type { GroupFacts } from '../../store/records.js';
 import type { Deps, RequestContext } from '../context.js';
 import { authorizeRules, groupByNameInDefaultVpc, loadGroup, requireGroupId, revokeRules } from './handlers.js';
 
@@ -27,7 +27,7 @@ export function targetGroup(
   ctx: RequestContext,
   deps: Deps,
   input: { GroupId?: string | undefined; GroupName?: string | undefined },
-): GroupRecord {
+): GroupFacts {
   if (input.GroupId !== undefined) return loadGroup(ctx, deps, requireGroupId(input.GroupId));
   if (input.GroupName !== undefined) {
     if (!deps.store.getDefaultVpc(ctx.scope)) {
@@ -43,7 +43,7 @@ export function targetGroup(
 export function flatPermissions(
   ctx: RequestContext,
   deps: Deps,
-  group: GroupRecord,
+  group: GroupFacts,
   input: FlatRuleInput & { IpPermissions?: IpPermission[] | undefined },
 ): IpPermission[] | undefined {
   const { CidrIp, FromPort, ToPort, IpProtocol, SourceSecurityGroupName, SourceSecurityGroupOwnerId } = input;

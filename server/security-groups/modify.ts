@@ -16,7 +16,7 @@ import type {
 } from '@aws-sdk/client-ec2';
 import { Ec2Error, ec2Error, invalidValue } from '../../protocol/errors.js';
 import { isPrefixListId, isSecurityGroupId, isSecurityGroupRuleId } from '../../store/ids.js';
-import { ruleIdentity, type Direction, type GroupRecord, type Peer, type RuleRecord, type RuleSpec } from '../../store/records.js';
+import { ruleIdentity, type Direction, type GroupFacts, type Peer, type RuleRecord, type RuleSpec } from '../../store/records.js';
 import type { Deps, RequestContext } from '../context.js';
 import { loadGroup, peerResolvers } from './handlers.js';
 import { assertWithinRuleQuota } from './quota.js';
@@ -146,7 +146,7 @@ function updateDescriptions(
   ctx: RequestContext,
   deps: Deps,
 ): UpdateSecurityGroupRuleDescriptionsEgressResult {
-  const group: GroupRecord = targetGroup(ctx, deps, input);
+  const group: GroupFacts = targetGroup(ctx, deps, input);
   const permissions = input.IpPermissions ?? [];
   const byRuleId = input.SecurityGroupRuleDescriptions ?? [];
   if (permissions.length === 0 && byRuleId.length === 0) {
