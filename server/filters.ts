@@ -22,6 +22,8 @@ export interface FilterTable<R> {
   readonly filters: Readonly<Record<string, FilterDefinition<R>>>;
   /** Where `tag:<key>` and `tag-key` apply, how to read the record's tags. */
   readonly tags?: (record: R) => readonly Tag[];
+  /** `false` where the action documents `tag:<key>` but not `tag-key` (DescribeTags). */
+  readonly tagKeyFilter?: false;
 }
 
 export type Predicate<R> = (record: R) => boolean;
@@ -44,7 +46,7 @@ function compileOne<R>(filter: Filter, table: FilterTable<R>): Predicate<R> {
     const readTags = table.tags;
     return (record) => anyMatches(readTags(record).filter((t) => t.key === key).map((t) => t.value));
   }
-  if (table.tags && name === 'tag-key') {
+  if (table.tags && table.tagKeyFilter !== false && name === 'tag-key') {
     const readTags = table.tags;
     return (record) => anyMatches(readTags(record).map((t) => t.key));
   }

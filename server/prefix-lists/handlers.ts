@@ -42,7 +42,7 @@ import { takePage, validatePageRequest, type PageBounds } from '../paging.js';
 import { assertWithinQuota, ruleWeights } from '../security-groups/quota.js';
 import { canonicalCidr } from '../security-groups/rules.js';
 import { toSdkTags } from '../security-groups/views.js';
-import { tagsFromSpecifications } from '../tags.js';
+import { tagsFromSpecifications } from '../tags/rules.js';
 
 const PREFIX_LIST_PAGE_BOUNDS: PageBounds = { min: 1, max: 100 };
 const MAX_ENTRIES_LIMIT = 1000;

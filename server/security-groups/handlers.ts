@@ -26,7 +26,7 @@ import { assertWithinQuota, ruleWeights } from './quota.js';
 import type { Deps, RequestContext } from '../context.js';
 import { compileFilters } from '../filters.js';
 import { takePage, validatePageRequest } from '../paging.js';
-import { tagsFromSpecifications } from '../tags.js';
+import { tagsFromSpecifications } from '../tags/rules.js';
 import { SECURITY_GROUP_FILTERS, SECURITY_GROUP_RULE_FILTERS, type GroupWithRules } from './filters.js';
 import {
   aggregatePermissions,

@@ -18,9 +18,8 @@ import type {
   DeleteTagsRequest,
   DescribeTagsRequest,
   DescribeTagsResult,
-  Tag as SdkTag,
 } from '@aws-sdk/client-ec2';
-import { Ec2Error, ec2Error, invalidValue } from '../../protocol/errors.js';
+import { ec2Error, invalidValue } from '../../protocol/errors.js';
 import { isPrefixListId, isSecurityGroupId, isSecurityGroupRuleId, isVpcId } from '../../store/ids.js';
 import type { Tag } from '../../store/records.js';
 import type { TaggedResourceType } from '../../store/store.js';
@@ -29,7 +28,7 @@ import type { Deps, RequestContext } from '../context.js';
 import { compileFilters, type FilterTable } from '../filters.js';
 import { takePage, validatePageRequest } from '../paging.js';
 import { awsManagedListIsReadOnly, isAwsManaged, prefixListNotFound } from '../prefix-lists/handlers.js';
-import { MAX_TAGS_PER_RESOURCE, validateTag } from '../tags.js';
+import { MAX_TAGS_PER_RESOURCE, validateTag, validateTagKey } from './rules.js';
 
 interface TaggableResource {
   readonly resourceId: string;
@@ -45,13 +44,14 @@ function resourceTypeOf(resourceId: string): TaggedResourceType {
   throw ec2Error('InvalidID', resourceId);
 }
 
-/** Checks every id's form first, then that each resource exists in this account and region. */
-function resolveResources(resourceIds: readonly string[] | undefined, ctx: RequestContext, deps: Deps): TaggableResource[] {
+/** The request's resources, each id's form checked (existence comes later: `assertAllExist`). */
+function taggableResources(resourceIds: readonly string[] | undefined): TaggableResource[] {
   if (!resourceIds || resourceIds.length === 0) throw ec2Error('MissingParameter', 'resourceIdSet');
-  const unique = [...new Set(resourceIds)];
-  const typed = unique.map((resourceId) => ({ resourceId, resourceType: resourceTypeOf(resourceId) }));
-  for (const { resourceId, resourceType } of typed) assertExists(resourceId, resourceType, ctx, deps);
-  return typed;
+  return [...new Set(resourceIds)].map((resourceId) => ({ resourceId, resourceType: resourceTypeOf(resourceId) }));
+}
+
+function assertAllExist(resources: readonly TaggableResource[], ctx: RequestContext, deps: Deps): void {
+  for (const { resourceId, resourceType } of resources) assertExists(resourceId, resourceType, ctx, deps);
 }
 
 function assertExists(resourceId: string, type: TaggedResourceType, ctx: RequestContext, deps: Deps): void {
@@ -75,28 +75,18 @@ function assertExists(resourceId: string, type: TaggedResourceType, ctx: Request
   }
 }
 
-/** DeleteTags' keys: the same key rules as CreateTags, values unchecked (they only select). */
-function validateKeyToDelete(tag: SdkTag): void {
-  const key = tag.Key ?? '';
-  if (key === '') throw invalidValue("Value ( '' ) for parameter Tag key is invalid. Tag key cannot be null or empty.");
-  if (key.toLowerCase().startsWith('aws:')) {
-    throw invalidValue(`Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`);
-  }
-}
-
 // ---------------------------------------------------------------- CreateTags
 
 export function createTags(input: CreateTagsRequest, ctx: RequestContext, deps: Deps): { Return: boolean } {
-  if (!input.Resources || input.Resources.length === 0) throw ec2Error('MissingParameter', 'resourceIdSet');
+  const resources = taggableResources(input.Resources);
   if (!input.Tags || input.Tags.length === 0) throw ec2Error('MissingParameter', 'tagSet');
-  for (const resourceId of input.Resources) resourceTypeOf(resourceId);
   const tags = new Map<string, Tag>();
   for (const raw of input.Tags) {
     const tag = validateTag(raw, 'request');
     if (tags.has(tag.key)) throw invalidValue(`Duplicate tag key '${tag.key}' specified.`);
     tags.set(tag.key, tag);
   }
-  const resources = resolveResources(input.Resources, ctx, deps);
+  assertAllExist(resources, ctx, deps);
   for (const { resourceId } of resources) {
     const keys = new Set(deps.store.tagsOfResource(resourceId).map((t) => t.key));
     for (const key of tags.keys()) keys.add(key);
@@ -111,11 +101,11 @@ export function createTags(input: CreateTagsRequest, ctx: RequestContext, deps: 
 // ---------------------------------------------------------------- DeleteTags
 
 export function deleteTags(input: DeleteTagsRequest, ctx: RequestContext, deps: Deps): { Return: boolean } {
-  if (!input.Resources || input.Resources.length === 0) throw ec2Error('MissingParameter', 'resourceIdSet');
-  for (const resourceId of input.Resources) resourceTypeOf(resourceId);
+  const resources = taggableResources(input.Resources);
   const selectors = input.Tags ?? [];
-  for (const tag of selectors) validateKeyToDelete(tag);
-  const resources = resolveResources(input.Resources, ctx, deps);
+  // Keys follow CreateTags' rules; values are not checked, they only select.
+  for (const tag of selectors) validateTagKey(tag.Key ?? '', 'request');
+  assertAllExist(resources, ctx, deps);
   for (const { resourceId } of resources) {
     if (selectors.length === 0) {
       deps.store.deleteUserTags(resourceId);
@@ -137,13 +127,12 @@ const TAG_FILTERS: FilterTable<TagDescriptionRecord> = {
   },
   // `tag:<key>` selects the tags with that key and one of the values (an item is one tag).
   tags: (t) => [t],
+  // DescribeTags documents `tag:<key>` but not `tag-key` (its `key` filter does that).
+  tagKeyFilter: false,
 };
 
 export function describeTags(input: DescribeTagsRequest, ctx: RequestContext, deps: Deps): DescribeTagsResult {
   validatePageRequest(input);
-  // DescribeTags documents `tag:<key>` but not `tag-key` (that is the `key` filter here).
-  const tagKeyFilter = input.Filters?.find((filter) => filter.Name === 'tag-key');
-  if (tagKeyFilter) throw new Ec2Error('InvalidParameterValue', "The filter 'tag-key' is invalid");
   const matches = compileFilters(input.Filters, TAG_FILTERS);
   const tags = deps.store.listTagDescriptions(ctx.scope).filter(matches);
   const page = takePage(tags, input);

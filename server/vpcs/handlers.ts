@@ -20,7 +20,7 @@ import { DEFAULT_VPC_CIDR, type Sequenced } from '../../store/store.js';
 import type { Deps, RequestContext } from '../context.js';
 import { compileFilters, namedValueCheck, type FilterTable } from '../filters.js';
 import { takePage, validatePageRequest } from '../paging.js';
-import { tagsFromSpecifications } from '../tags.js';
+import { tagsFromSpecifications } from '../tags/rules.js';
 import { toSdkTags } from '../security-groups/views.js';
 
 const TENANCIES = new Set(['default', 'dedicated', 'host']);

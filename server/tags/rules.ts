@@ -4,21 +4,17 @@
  * `aws:` are reserved. `TagSpecifications` must name the resource type the action creates.
  */
 import type { TagSpecification } from '@aws-sdk/client-ec2';
-import { ec2Error, invalidValue } from '../protocol/errors.js';
-import type { Tag } from '../store/records.js';
-import type { TaggedResourceType } from '../store/store.js';
+import { ec2Error, invalidValue } from '../../protocol/errors.js';
+import type { Tag } from '../../store/records.js';
+import type { TaggedResourceType } from '../../store/store.js';
 
 export const MAX_TAGS_PER_RESOURCE = 50;
 
-export function validateTag(tag: { Key?: string | undefined; Value?: string | undefined }, via: 'request' | 'specification'): Tag {
-  const key = tag.Key ?? '';
-  const value = tag.Value ?? '';
+/** A tag key as CreateTags, DeleteTags and TagSpecifications all check it (F-2, F-5). */
+export function validateTagKey(key: string, via: 'request' | 'specification'): void {
   if (key === '') throw invalidValue("Value ( '' ) for parameter Tag key is invalid. Tag key cannot be null or empty.");
   if ([...key].length > 127) {
     throw invalidValue(`Value ( ${key} ) for parameter key is invalid. Tag keys cannot be longer than 127 characters`);
-  }
-  if ([...value].length > 256) {
-    throw invalidValue(`Value ( ${value} ) for parameter value is invalid. Tag values cannot be longer than 256 characters`);
   }
   if (key.toLowerCase().startsWith('aws:')) {
     throw invalidValue(
@@ -26,6 +22,15 @@ export function validateTag(tag: { Key?: string | undefined; Value?: string | un
         ? `Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`
         : "Tag keys starting with 'aws:' are reserved for internal use",
     );
+  }
+}
+
+export function validateTag(tag: { Key?: string | undefined; Value?: string | undefined }, via: 'request' | 'specification'): Tag {
+  const key = tag.Key ?? '';
+  const value = tag.Value ?? '';
+  validateTagKey(key, via);
+  if ([...value].length > 256) {
+    throw invalidValue(`Value ( ${value} ) for parameter value is invalid. Tag values cannot be longer than 256 characters`);
   }
   return { key, value };
 }
