@@ -29,7 +29,7 @@ export const EC2_ERRORS = {
   MissingParameter: { status: 400, message: (name) => `The request must contain the parameter ${name}` },
   InvalidParameterValue: { status: 400, message: (text) => text },
   InvalidParameterCombination: { status: 400, message: (text) => text },
-  InvalidHttpRequest: { status: 400, message: (text) => text },
+  InvalidHttpRequest: { status: 400, message: (reason) => `The HTTP request is invalid. Reason: ${reason}` },
   RequestEntityTooLarge: {
     status: 413,
     message: (limit) => `The HTTP request is invalid. Reason: the body is larger than ${limit} bytes`,

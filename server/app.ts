@@ -11,7 +11,7 @@ import { STATUS_CODES } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Ec2Error, ec2Error, renderError } from '../protocol/errors.js';
-import { accessKeyOf, regionOf, type Deps, type RequestContext } from './context.js';
+import { signerOf, type Deps, type RequestContext } from './context.js';
 import { dispatch } from './dispatch.js';
 import { Realism } from './realism.js';
 import { verifySignature, type CredentialStore } from './auth.js';
@@ -54,7 +54,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     frameworkErrors: (_error, _request, reply) => {
       const requestId = randomUUID();
       reply.header('x-amzn-RequestId', requestId).header('Server', 'AmazonEC2');
-      void sendError(reply, requestId, ec2Error('InvalidHttpRequest', 'The HTTP request is invalid. Reason: Unable to parse request'));
+      void sendError(reply, requestId, ec2Error('InvalidHttpRequest', 'Unable to parse request'));
     },
     // Malformed HTTP (a bad request line, a lying Content-Length, oversized headers) is refused by
     // Node's parser on the socket, before any route; by default Fastify answers it in JSON.
@@ -64,7 +64,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       if (socket.writable) {
         const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
         const requestId = randomUUID();
-        const body = renderError(ec2Error('InvalidHttpRequest', 'The HTTP request is invalid. Reason: Unable to parse request'), requestId);
+        const body = renderError(ec2Error('InvalidHttpRequest', 'Unable to parse request'), requestId);
         socket.write(
           `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nx-amzn-RequestId: ${requestId}\r\nServer: AmazonEC2\r\n` +
             `Content-Type: ${XML_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -119,14 +119,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
       );
     }
     const params = requestParameters(request);
+    const signer = signerOf(header(request, 'authorization'), params);
     const ctx: RequestContext = {
       requestId: request.ec2RequestId,
       action: (request.ec2Action = params.get('Action') ?? ''),
       scope: {
-        accountId: accountFor(accessKeyOf(header(request, 'authorization'), params), options.defaultAccountId),
-        region:
-          regionOf(header(request, 'authorization'), params.get('X-Amz-Credential') ?? undefined) ??
-          options.defaultRegion,
+        accountId: accountFor(signer.accessKeyId, options.defaultAccountId),
+        region: signer.region ?? options.defaultRegion,
       },
     };
     if (deps.realism.active) {
@@ -143,7 +142,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.route({ method: ['GET', 'POST'], url: '/*', handler: handle });
 
   app.setNotFoundHandler(async (request, reply) => {
-    const error = ec2Error('InvalidHttpRequest', `The HTTP request is invalid. Reason: unsupported method ${request.method}`);
+    const error = ec2Error('InvalidHttpRequest', `unsupported method ${request.method}`);
     return sendError(reply, request.ec2RequestId || randomUUID(), error, 405);
   });
 
@@ -157,7 +156,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
       // Anything else Fastify rejects before our handler (malformed HTTP, aborted bodies).
-      return sendError(reply, requestId, ec2Error('InvalidHttpRequest', 'The HTTP request is invalid. Reason: Unable to parse request'));
+      return sendError(reply, requestId, ec2Error('InvalidHttpRequest', 'Unable to parse request'));
     }
     request.log.error({ err: error, requestId }, 'unexpected error');
     return sendError(reply, requestId, ec2Error('InternalError'));
@@ -186,7 +185,7 @@ function requestParameters(request: FastifyRequest): URLSearchParams {
   if (body.length === 0) return new URLSearchParams(query);
   const contentType = header(request, 'content-type') ?? '';
   if (!FORM_CONTENT_TYPE.test(contentType)) {
-    throw ec2Error('InvalidHttpRequest', 'The HTTP request is invalid. Reason: Unable to parse request');
+    throw ec2Error('InvalidHttpRequest', 'Unable to parse request');
   }
   // The usual case, a form body and no query string, parses once.
   return new URLSearchParams(query === '' ? body : `${query}&${body}`);

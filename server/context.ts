@@ -23,29 +23,25 @@ export interface Deps {
   readonly realism: Realism;
 }
 
-const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/[^/,\s]+\/aws4_request/;
-const PRESIGNED_SCOPE = /^[^/]+\/\d{8}\/([a-z0-9-]+)\/[^/]+\/aws4_request$/;
-const ACCESS_KEY = /Credential=([^/,\s]+)\//;
+/** `AKID/20260101/eu-west-1/ec2/aws4_request`, from the Authorization header or X-Amz-Credential. */
+const CREDENTIAL = /^([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/[^/,\s]+\/aws4_request/;
+const AUTHORIZATION_CREDENTIAL = /Credential=([^,\s]+)/;
 
-export function regionOf(authorization: string | undefined, presignedCredential: string | undefined): string | undefined {
-  if (authorization) {
-    const match = CREDENTIAL_SCOPE.exec(authorization);
-    if (match) return match[1];
+/**
+ * Who signed the request and for which region, read once: the SigV4 credential scope (header or
+ * presigned query), else SigV2's `AWSAccessKeyId`, which names no region.
+ */
+export function signerOf(
+  authorization: string | undefined,
+  params: URLSearchParams,
+): { accessKeyId: string | undefined; region: string | undefined } {
+  const credential =
+    (authorization !== undefined ? AUTHORIZATION_CREDENTIAL.exec(authorization)?.[1] : undefined) ??
+    params.get('X-Amz-Credential') ??
+    undefined;
+  if (credential !== undefined) {
+    const scope = CREDENTIAL.exec(credential);
+    return { accessKeyId: scope?.[1] ?? credential.split('/')[0], region: scope?.[2] };
   }
-  if (presignedCredential) {
-    const match = PRESIGNED_SCOPE.exec(presignedCredential);
-    if (match) return match[1];
-  }
-  return undefined;
-}
-
-/** The access key id of a SigV4 or SigV2 request, if it names one. */
-export function accessKeyOf(authorization: string | undefined, params: URLSearchParams): string | undefined {
-  if (authorization) {
-    const match = ACCESS_KEY.exec(authorization);
-    if (match) return match[1];
-  }
-  const presigned = params.get('X-Amz-Credential');
-  if (presigned) return presigned.split('/')[0];
-  return params.get('AWSAccessKeyId') ?? undefined;
+  return { accessKeyId: params.get('AWSAccessKeyId') ?? undefined, region: undefined };
 }
