@@ -634,6 +634,7 @@ export function createStore(db: Db) {
 
     // ---- tags
     setTags,
+    tagsOfResource: tagsOfOne,
   };
 }
 

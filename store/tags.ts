@@ -1,5 +1,6 @@
 /**
- * Tag reads and deletes for the tag actions (CreateTags writes through the store's `setTags`).
+ * Tag listing and deletes for the tag actions (writes go through the store's `setTags`, one
+ * resource's tags through its `tagsOfResource`).
  * Tags live in one table for every resource type; `seq` (AUTOINCREMENT, never reused) is the order
  * DescribeTags lists and pages them in, so a tag written while a client pages appears once, later.
  */
@@ -26,9 +27,6 @@ export function createTagStore(db: Db) {
     tagsOfScope: db.prepare<[string, string], TagRow>(
       'SELECT seq, resource_id, resource_type, key, value FROM tags WHERE account_id = ? AND region = ? ORDER BY seq',
     ),
-    tagsOf: db.prepare<[string], TagRow>(
-      'SELECT seq, resource_id, resource_type, key, value FROM tags WHERE resource_id = ? ORDER BY seq',
-    ),
     deleteKey: db.prepare<[string, string]>('DELETE FROM tags WHERE resource_id = ? AND key = ?'),
     deleteKeyWithValue: db.prepare<[string, string, string]>(
       'DELETE FROM tags WHERE resource_id = ? AND key = ? AND value = ?',
@@ -46,10 +44,6 @@ export function createTagStore(db: Db) {
         key: row.key,
         value: row.value,
       }));
-    },
-
-    tagsOfResource(resourceId: string): Tag[] {
-      return sql.tagsOf.all(resourceId).map((row) => ({ key: row.key, value: row.value }));
     },
 
     /** Deletes `key` whatever its value, or (with `value`) only when the value is exactly that. */
