@@ -314,3 +314,26 @@ describe('DryRun', () => {
     expectEc2Error(res, 400, 'InvalidParameterValue', "Invalid value 'maybe' for dryRun. Expected a boolean.");
   });
 });
+
+describe('Fastify underneath', () => {
+  // buildApp() defers Ajv and fast-json-stringify until a schema appears (start-up time); a route
+  // that declares one must still be validated and serialised as Fastify documents.
+  it('still validates and serialises a route that declares a JSON schema', async () => {
+    const { app } = buildTestApp();
+    app.get(
+      '/_schema-probe',
+      {
+        schema: {
+          querystring: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] },
+          response: { 200: { type: 'object', properties: { n: { type: 'integer' } } } },
+        },
+      },
+      async (request) => ({ n: (request.query as { n: number }).n, notInSchema: true }),
+    );
+    const ok = await app.inject({ method: 'GET', url: '/_schema-probe?n=5' });
+    expect(ok.statusCode).toBe(200);
+    expect(JSON.parse(ok.body)).toEqual({ n: 5 });
+    const refused = await app.inject({ method: 'GET', url: '/_schema-probe?n=five' });
+    expect(refused.statusCode).toBe(400);
+  });
+});
