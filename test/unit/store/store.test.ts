@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, SchemaVersionError, type Db } from '../../../store/db.js';
@@ -335,56 +334,6 @@ describe('transaction', () => {
   it('commits and returns the value when the function succeeds', () => {
     const id = store.transaction(() => newGroup('kept'));
     expect(store.getGroup(SCOPE, id)?.groupName).toBe('kept');
-  });
-});
-
-describe('query plans', () => {
-  const storeSource = readFileSync(fileURLToPath(new URL('../../../store/store.ts', import.meta.url)), 'utf8');
-  /** The plan's detail lines for a statement; the SQL must be the store's own text. */
-  function plan(sql: string, ...params: unknown[]): string[] {
-    expect(storeSource).toContain(sql);
-    return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail);
-  }
-  const fullScan = (details: string[], table: string) =>
-    details.some((d) => d.startsWith(`SCAN ${table}`) && !d.includes('USING INDEX') && !d.includes('USING COVERING INDEX'));
-
-  beforeEach(() => {
-    store.ensureScope(SCOPE);
-  });
-
-  it('checks a rule for duplicates with one probe of the unique index', () => {
-    const details = plan(
-      `SELECT 1 AS one FROM security_group_rules
-       WHERE group_id = ? AND is_egress = ? AND ip_protocol = ? AND from_port = ? AND to_port = ? AND peer_kind = ? AND peer = ?`,
-      'sg-11111111',
-      1,
-      'tcp',
-      80,
-      80,
-      'ipv4',
-      '10.0.0.0/16',
-    );
-    expect(details.some((d) => /USING (COVERING )?INDEX/.test(d) && d.includes('peer=?'))).toBe(true);
-    expect(fullScan(details, 'security_group_rules')).toBe(false);
-  });
-
-  it('reads a rule by id through an index', () => {
-    const details = plan('SELECT * FROM security_group_rules WHERE rule_id = ? AND account_id = ? AND region = ?', 'sgr-1', 'a', 'r');
-    expect(details.some((d) => d.includes('USING INDEX') && d.includes('rule_id=?'))).toBe(true);
-    expect(fullScan(details, 'security_group_rules')).toBe(false);
-  });
-
-  it('finds references to a group (DependencyViolation) through an index', () => {
-    const details = plan("SELECT count(*) AS n FROM security_group_rules WHERE peer = ? AND peer_kind = 'sg' AND group_id <> ?", 'sg-1', 'sg-2');
-    expect(details.some((d) => d.includes('rules_by_peer'))).toBe(true);
-    expect(fullScan(details, 'security_group_rules')).toBe(false);
-  });
-
-  it('reads a group by id and by name through indexes', () => {
-    const byId = plan('SELECT * FROM security_groups WHERE group_id = ? AND account_id = ? AND region = ?', 'sg-1', 'a', 'r');
-    expect(fullScan(byId, 'security_groups')).toBe(false);
-    const byName = plan('SELECT * FROM security_groups WHERE vpc_id = ? AND group_name_key = ?', 'vpc-1', 'web');
-    expect(fullScan(byName, 'security_groups')).toBe(false);
   });
 });
 
