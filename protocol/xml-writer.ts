@@ -23,12 +23,11 @@ export function toResponseXml(
   shape: StructureShape,
   namespace: string = EC2_XML_NAMESPACE,
 ): string {
-  const parts: string[] = [
-    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${namespace}"><requestId>${escapeXml(requestId)}</requestId>`,
-  ];
-  writeMembers(parts, output as Record<string, unknown>, shape, xmlName);
-  parts.push(`</${action}Response>`);
-  return parts.join('');
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${namespace}"><requestId>${escapeXml(requestId)}</requestId>` +
+    writeMembers(output as Record<string, unknown>, shape, EC2_NAMING) +
+    `</${action}Response>`
+  );
 }
 
 /**
@@ -43,68 +42,95 @@ export function toQueryResponseXml(
   shape: StructureShape,
   namespace: string,
 ): string {
-  const parts: string[] = [`<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${namespace}"><${action}Result>`];
-  writeMembers(parts, output as Record<string, unknown>, shape, queryXmlName);
-  parts.push(
-    `</${action}Result><ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata></${action}Response>`,
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${namespace}"><${action}Result>` +
+    writeMembers(output as Record<string, unknown>, shape, QUERY_NAMING) +
+    `</${action}Result><ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata></${action}Response>`
   );
-  return parts.join('');
 }
 
-type ElementNaming = (memberName: string, member: Member) => string;
-const queryXmlName: ElementNaming = (memberName, member) => member.xml ?? memberName;
+/** How one protocol names elements: a member's element, and a list entry's (EC2 `item`, Query `member`). */
+interface Naming {
+  readonly element: (memberName: string, member: Member) => string;
+  readonly listEntry: string;
+  /** Each structure's plan under this naming, built on first use. */
+  readonly plans: WeakMap<StructureShape, MemberPlan>;
+}
+const EC2_NAMING: Naming = { element: xmlName, listEntry: 'item', plans: new WeakMap() };
+const QUERY_NAMING: Naming = { element: (memberName, member) => member.xml ?? memberName, listEntry: 'member', plans: new WeakMap() };
 
-/** A structure's members in shape order with their element names, computed once per shape and naming. */
-type MemberPlan = ReadonlyArray<readonly [memberName: string, element: string, shape: Shape]>;
-const plans = new Map<ElementNaming, WeakMap<StructureShape, MemberPlan>>();
-function planOf(shape: StructureShape, naming: ElementNaming): MemberPlan {
-  let byShape = plans.get(naming);
-  if (!byShape) plans.set(naming, (byShape = new WeakMap()));
-  let plan = byShape.get(shape);
+/** A structure's members in shape order, with their tags written out once rather than per answer. */
+interface MemberStep {
+  readonly name: string;
+  readonly open: string;
+  readonly close: string;
+  /** `<element/>`: an empty list. */
+  readonly empty: string;
+  readonly shape: Shape;
+  /** For a list: the tags of each entry. */
+  readonly entryOpen: string;
+  readonly entryClose: string;
+}
+type MemberPlan = readonly MemberStep[];
+
+function planOf(shape: StructureShape, naming: Naming): MemberPlan {
+  let plan = naming.plans.get(shape);
   if (!plan) {
-    plan = Object.entries(shape.members).map(([name, member]) => [name, naming(name, member), member.shape] as const);
-    byShape.set(shape, plan);
+    plan = Object.entries(shape.members).map(([name, member]) => {
+      const element = naming.element(name, member);
+      return {
+        name,
+        open: `<${element}>`,
+        close: `</${element}>`,
+        empty: `<${element}/>`,
+        shape: member.shape,
+        entryOpen: `<${naming.listEntry}>`,
+        entryClose: `</${naming.listEntry}>`,
+      };
+    });
+    naming.plans.set(shape, plan);
   }
   return plan;
 }
 
-function writeMembers(parts: string[], value: Record<string, unknown>, shape: StructureShape, naming: ElementNaming): void {
-  for (const [name, element, memberShape] of planOf(shape, naming)) {
-    const memberValue = value[name];
+function writeMembers(value: Record<string, unknown>, shape: StructureShape, naming: Naming): string {
+  let xml = '';
+  for (const step of planOf(shape, naming)) {
+    const memberValue = value[step.name];
     if (memberValue === undefined || memberValue === null) continue;
-    writeElement(parts, element, memberValue, memberShape, naming);
+    if (step.shape.kind === 'list') {
+      const items = memberValue as readonly unknown[];
+      if (items.length === 0) {
+        xml += step.empty;
+        continue;
+      }
+      xml += step.open;
+      for (const item of items) xml += step.entryOpen + writeValue(item, step.shape.member, naming) + step.entryClose;
+      xml += step.close;
+    } else {
+      xml += step.open + writeValue(memberValue, step.shape, naming) + step.close;
+    }
   }
+  return xml;
 }
 
-function writeElement(parts: string[], element: string, value: unknown, shape: Shape, naming: ElementNaming): void {
+/** The content of one element (between its tags). */
+function writeValue(value: unknown, shape: Shape, naming: Naming): string {
   switch (shape.kind) {
     case 'structure':
-      parts.push(`<${element}>`);
-      writeMembers(parts, value as Record<string, unknown>, shape, naming);
-      parts.push(`</${element}>`);
-      return;
+      return writeMembers(value as Record<string, unknown>, shape, naming);
     case 'list': {
-      const items = value as readonly unknown[];
-      if (items.length === 0) {
-        parts.push(`<${element}/>`);
-        return;
-      }
-      parts.push(`<${element}>`);
-      // EC2 names list entries <item>; the Query protocol <member>.
-      const entry = naming === xmlName ? 'item' : 'member';
-      for (const item of items) writeElement(parts, entry, item, shape.member, naming);
-      parts.push(`</${element}>`);
-      return;
+      // A list directly inside a list: not in any EC2 or STS output shape, written as EC2 would.
+      let xml = '';
+      for (const item of value as readonly unknown[]) xml += `<${naming.listEntry}>${writeValue(item, shape.member, naming)}</${naming.listEntry}>`;
+      return xml;
     }
     case 'boolean':
-      parts.push(`<${element}>${value ? 'true' : 'false'}</${element}>`);
-      return;
+      return value ? 'true' : 'false';
     case 'integer':
-      parts.push(`<${element}>${Number(value)}</${element}>`);
-      return;
+      return String(Number(value));
     case 'string':
-      parts.push(`<${element}>${escapeXml(String(value))}</${element}>`);
-      return;
+      return escapeXml(String(value));
     default: {
       const never: never = shape;
       throw new Error(`unknown shape ${String(never)}`);
