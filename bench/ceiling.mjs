@@ -7,6 +7,10 @@
  *
  *   node bench/ceiling.mjs --port 0   → prints "ceiling listening on http://127.0.0.1:PORT"
  *
+ * `--work-us N` adds N µs of busy CPU work to every answer: the calibration row of the benchmark,
+ * showing what any server that spends N µs on a request (validating, storing, writing XML) can reach
+ * on this machine, with the same HTTP stack and the same load generator.
+ *
  * The fixed document names a group id so the mixed workload (which reads the id created by
  * CreateSecurityGroup) runs its full sequence against it too.
  */
@@ -14,7 +18,10 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' } } });
+const { values } = parseArgs({
+  options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, 'work-us': { type: 'string', default: '0' } },
+});
+const workNs = BigInt(Math.round(Number(values['work-us']) * 1000));
 
 const FIXED_XML =
   '<?xml version="1.0" encoding="UTF-8"?>\n' +
@@ -30,6 +37,10 @@ app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string
 app.post('/', async (request, reply) => {
   if (typeof request.body?.Action !== 'string') return reply.code(400).send('MissingAction');
   reply.header('x-amzn-RequestId', randomUUID());
+  if (workNs > 0n) {
+    const until = process.hrtime.bigint() + workNs;
+    while (process.hrtime.bigint() < until);
+  }
   return reply.type('text/xml;charset=UTF-8').send(FIXED_XML);
 });
 
