@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Ec2Error } from '../../../protocol/errors.js';
 import { isEnvelopeParameter, parseQueryInput } from '../../../protocol/query-parser.js';
 import { OPERATION_SHAPES } from '../../../protocol/shapes.js';
+import { thrownEc2Error } from '../../helpers/errors.js';
 
 const egress = OPERATION_SHAPES.AuthorizeSecurityGroupEgress.input;
 const createGroup = OPERATION_SHAPES.CreateSecurityGroup.input;
@@ -16,14 +16,7 @@ function parse(shape: typeof egress, pairs: Array<[string, string]>): Record<str
 
 /** The EC2 error a parse throws, as code and message. */
 function parseError(shape: typeof egress, pairs: Array<[string, string]>): { code: string; message: string } {
-  try {
-    parseQueryInput(pairs, shape);
-  } catch (err) {
-    expect(err).toBeInstanceOf(Ec2Error);
-    const e = err as Ec2Error;
-    return { code: e.code, message: e.message };
-  }
-  throw new Error('expected the parse to fail');
+  return thrownEc2Error(() => parseQueryInput(pairs, shape));
 }
 
 describe('parseQueryInput: wire names', () => {

@@ -15,16 +15,8 @@ import {
   type GroupReference,
   type PeerResolvers,
 } from '../../../server/security-groups/rules.js';
+import { thrownEc2Error } from '../../helpers/errors.js';
 
-function errorOf(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(Ec2Error);
-    return { code: (err as Ec2Error).code, message: (err as Ec2Error).message };
-  }
-  throw new Error('expected an Ec2Error');
-}
 const invalid = (message: string) => ({ code: 'InvalidParameterValue', message });
 
 const OWNER = '111122223333';
@@ -73,11 +65,11 @@ describe('normalizeProtocol', () => {
   });
 
   it.each(['256', 'all', '', '-2', '1000', 'tcp6', ' tcp', '6.0'])('rejects %j as an unknown protocol (B-14)', (raw) => {
-    expect(errorOf(() => normalizeProtocol(raw))).toEqual(invalid(`Invalid value '${raw}' for IP protocol. Unknown protocol.`));
+    expect(thrownEc2Error(() => normalizeProtocol(raw))).toEqual(invalid(`Invalid value '${raw}' for IP protocol. Unknown protocol.`));
   });
 
   it('reports a missing protocol as null (B-13)', () => {
-    expect(errorOf(() => normalizeProtocol(undefined))).toEqual(
+    expect(thrownEc2Error(() => normalizeProtocol(undefined))).toEqual(
       invalid("Invalid value 'null' for protocol. VPC security group rules must specify protocols explicitly."),
     );
   });
@@ -100,27 +92,27 @@ describe('normalizePorts', () => {
     [undefined, undefined],
   ])('requires both tcp/udp ports (B-15): from %s to %s', (from, to) => {
     const expected = invalid("Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange.");
-    expect(errorOf(() => normalizePorts('tcp', from, to))).toEqual(expected);
-    expect(errorOf(() => normalizePorts('udp', from, to))).toEqual(expected);
+    expect(thrownEc2Error(() => normalizePorts('tcp', from, to))).toEqual(expected);
+    expect(thrownEc2Error(() => normalizePorts('udp', from, to))).toEqual(expected);
   });
 
   it('rejects out-of-range tcp/udp ports (B-18)', () => {
-    expect(errorOf(() => normalizePorts('tcp', -1, -1))).toEqual(invalid('TCP/UDP (from) port (-1) out of range'));
-    expect(errorOf(() => normalizePorts('tcp', 70000, 70000))).toEqual(invalid('TCP/UDP (from) port (70000) out of range'));
-    expect(errorOf(() => normalizePorts('udp', 0, 65536))).toEqual(invalid('TCP/UDP (to) port (65536) out of range'));
+    expect(thrownEc2Error(() => normalizePorts('tcp', -1, -1))).toEqual(invalid('TCP/UDP (from) port (-1) out of range'));
+    expect(thrownEc2Error(() => normalizePorts('tcp', 70000, 70000))).toEqual(invalid('TCP/UDP (from) port (70000) out of range'));
+    expect(thrownEc2Error(() => normalizePorts('udp', 0, 65536))).toEqual(invalid('TCP/UDP (to) port (65536) out of range'));
   });
 
   it('rejects a tcp range whose from port is above its to port (our text; no AWS evidence)', () => {
-    expect(errorOf(() => normalizePorts('tcp', 443, 80))).toEqual(
+    expect(thrownEc2Error(() => normalizePorts('tcp', 443, 80))).toEqual(
       invalid('Invalid value for portRange. From port (443) must not be greater than to port (80).'),
     );
   });
 
   it('requires both icmp type and code (B-16)', () => {
     const expected = invalid("Invalid value 'Must specify both from and to ports with ICMP.' for portRange.");
-    expect(errorOf(() => normalizePorts('icmp', undefined, undefined))).toEqual(expected);
-    expect(errorOf(() => normalizePorts('icmp', 8, undefined))).toEqual(expected);
-    expect(errorOf(() => normalizePorts('icmp', undefined, 0))).toEqual(expected);
+    expect(thrownEc2Error(() => normalizePorts('icmp', undefined, undefined))).toEqual(expected);
+    expect(thrownEc2Error(() => normalizePorts('icmp', 8, undefined))).toEqual(expected);
+    expect(thrownEc2Error(() => normalizePorts('icmp', undefined, 0))).toEqual(expected);
   });
 
   it('accepts icmp types and codes, -1 for all, and type 30 code 0', () => {
@@ -131,15 +123,15 @@ describe('normalizePorts', () => {
   });
 
   it('rejects an icmp code out of range (B-19), and type -1 with a code other than -1', () => {
-    expect(errorOf(() => normalizePorts('icmp', 0, 65535))).toEqual(invalid('ICMP code (65535) out of range'));
-    expect(errorOf(() => normalizePorts('icmp', -1, 0))).toEqual(invalid('ICMP code (0) out of range'));
-    expect(errorOf(() => normalizePorts('icmp', 256, 0))).toEqual(invalid('ICMP type (256) out of range'));
+    expect(thrownEc2Error(() => normalizePorts('icmp', 0, 65535))).toEqual(invalid('ICMP code (65535) out of range'));
+    expect(thrownEc2Error(() => normalizePorts('icmp', -1, 0))).toEqual(invalid('ICMP code (0) out of range'));
+    expect(thrownEc2Error(() => normalizePorts('icmp', 256, 0))).toEqual(invalid('ICMP type (256) out of range'));
   });
 
   it('lets icmpv6 omit type and code (all types and codes)', () => {
     expect(normalizePorts('icmpv6', undefined, undefined)).toEqual({ fromPort: -1, toPort: -1 });
     expect(normalizePorts('icmpv6', 128, 0)).toEqual({ fromPort: 128, toPort: 0 });
-    expect(errorOf(() => normalizePorts('icmpv6', 0, 300))).toEqual(invalid('ICMPv6 code (300) out of range'));
+    expect(thrownEc2Error(() => normalizePorts('icmpv6', 0, 300))).toEqual(invalid('ICMPv6 code (300) out of range'));
   });
 
   it('ignores ports for -1 and other protocol numbers (A-5, A-7)', () => {
@@ -183,7 +175,7 @@ describe('canonicalCidr', () => {
     ['2001:db8::/129', 'ipv6'],
     ['fe80::1%eth0/64', 'ipv6'],
   ] as const)('rejects %j for %s as a malformed CIDR block (B-20, B-21, B-22)', (raw, family) => {
-    expect(errorOf(() => canonicalCidr(raw, family))).toEqual(invalid(`CIDR block ${raw} is malformed`));
+    expect(thrownEc2Error(() => canonicalCidr(raw, family))).toEqual(invalid(`CIDR block ${raw} is malformed`));
   });
 });
 
@@ -202,7 +194,7 @@ describe('validateRuleDescription', () => {
   it.each(["customer's", '->', 'a"b', 'tab\there', 'ü', 'x'.repeat(256), 'a%b', 'q?'])(
     'rejects %j with the exact B-25 text',
     (text) => {
-      expect(errorOf(() => validateRuleDescription(text))).toEqual(b25);
+      expect(thrownEc2Error(() => validateRuleDescription(text))).toEqual(b25);
     },
   );
 });
@@ -258,31 +250,31 @@ describe('expandPermissions', () => {
   });
 
   it('rejects a permission with no peer (B-23)', () => {
-    expect(errorOf(() => expand([{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22 }]))).toEqual({
+    expect(thrownEc2Error(() => expand([{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22 }]))).toEqual({
       code: 'MissingParameter',
       message: 'Missing source specification: include source security group or CIDR information',
     });
-    expect(errorOf(() => expand([{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [] }])).code).toBe('MissingParameter');
+    expect(thrownEc2Error(() => expand([{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [] }])).code).toBe('MissingParameter');
   });
 
   it('rejects a group pair without a group id (B-24)', () => {
     const expected = { code: 'MissingParameter', message: 'Source group ID missing.' };
-    expect(errorOf(() => expand([{ IpProtocol: '-1', UserIdGroupPairs: [{ UserId: OWNER }] }]))).toEqual(expected);
-    expect(errorOf(() => expand([{ IpProtocol: '-1', UserIdGroupPairs: [{}] }]))).toEqual(expected);
+    expect(thrownEc2Error(() => expand([{ IpProtocol: '-1', UserIdGroupPairs: [{ UserId: OWNER }] }]))).toEqual(expected);
+    expect(thrownEc2Error(() => expand([{ IpProtocol: '-1', UserIdGroupPairs: [{}] }]))).toEqual(expected);
   });
 
   it('checks ports before peers (B-17 order)', () => {
-    expect(errorOf(() => expand([{ IpProtocol: 'tcp', ToPort: 22 }])).message).toBe(
+    expect(thrownEc2Error(() => expand([{ IpProtocol: 'tcp', ToPort: 22 }])).message).toBe(
       "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange.",
     );
   });
 
   it('rejects a malformed peer group id and an unknown one', () => {
-    expect(errorOf(() => expand([{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: 'web' }] }]))).toEqual({
+    expect(thrownEc2Error(() => expand([{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: 'web' }] }]))).toEqual({
       code: 'InvalidGroupId.Malformed',
       message: 'Invalid id: "web" (expecting "sg-...")',
     });
-    expect(errorOf(() => expand([{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: 'sg-99999999' }] }]))).toEqual({
+    expect(thrownEc2Error(() => expand([{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: 'sg-99999999' }] }]))).toEqual({
       code: 'InvalidGroup.NotFound',
       message: "The security group 'sg-99999999' does not exist",
     });
@@ -301,32 +293,32 @@ describe('expandPermissions', () => {
 
   it('rejects prefix lists that are malformed or unknown (B-28)', () => {
     const expected = (id: string) => ({ code: 'InvalidPrefixListID.NotFound', message: `The prefix list ID '${id}' does not exist` });
-    expect(errorOf(() => expand([{ IpProtocol: '-1', PrefixListIds: [{ PrefixListId: 'pl-xxxxxx' }] }]))).toEqual(expected('pl-xxxxxx'));
-    expect(errorOf(() => expand([{ IpProtocol: '-1', PrefixListIds: [{ PrefixListId: 'pl-00000000' }] }]))).toEqual(
+    expect(thrownEc2Error(() => expand([{ IpProtocol: '-1', PrefixListIds: [{ PrefixListId: 'pl-xxxxxx' }] }]))).toEqual(expected('pl-xxxxxx'));
+    expect(thrownEc2Error(() => expand([{ IpProtocol: '-1', PrefixListIds: [{ PrefixListId: 'pl-00000000' }] }]))).toEqual(
       expected('pl-00000000'),
     );
   });
 
   it('requires the CIDR of each range entry', () => {
-    expect(errorOf(() => expand([{ IpProtocol: '-1', IpRanges: [{ Description: 'x' }] }]))).toEqual({
+    expect(thrownEc2Error(() => expand([{ IpProtocol: '-1', IpRanges: [{ Description: 'x' }] }]))).toEqual({
       code: 'MissingParameter',
       message: 'The request must contain the parameter cidrIp',
     });
-    expect(errorOf(() => expand([{ IpProtocol: '-1', Ipv6Ranges: [{}] }])).message).toBe(
+    expect(thrownEc2Error(() => expand([{ IpProtocol: '-1', Ipv6Ranges: [{}] }])).message).toBe(
       'The request must contain the parameter cidrIpv6',
     );
   });
 
   it('rejects an IPv6 CIDR in CidrIp and an IPv4 CIDR in CidrIpv6', () => {
-    expect(errorOf(() => expand([{ IpProtocol: '-1', IpRanges: [{ CidrIp: '::/0' }] }]))).toEqual(invalid('CIDR block ::/0 is malformed'));
-    expect(errorOf(() => expand([{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '0.0.0.0/0' }] }]))).toEqual(
+    expect(thrownEc2Error(() => expand([{ IpProtocol: '-1', IpRanges: [{ CidrIp: '::/0' }] }]))).toEqual(invalid('CIDR block ::/0 is malformed'));
+    expect(thrownEc2Error(() => expand([{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '0.0.0.0/0' }] }]))).toEqual(
       invalid('CIDR block 0.0.0.0/0 is malformed'),
     );
   });
 
   it('validates descriptions on authorize but ignores them on revoke (C-4)', () => {
     const permission: IpPermission = { IpProtocol: '-1', IpRanges: [{ CidrIp: '10.0.0.0/8', Description: "it's" }] };
-    expect(errorOf(() => expand([permission])).message).toMatch(/^Invalid rule description\./);
+    expect(thrownEc2Error(() => expand([permission])).message).toMatch(/^Invalid rule description\./);
     expect(expandPermissions([permission], resolvers(), { purpose: 'revoke' })).toHaveLength(1);
   });
 
@@ -350,13 +342,13 @@ describe('assertNoRepeats', () => {
 
   it('rejects the same rule twice, whatever the descriptions (B-7)', () => {
     const expected = invalid('The same permission must not appear multiple times');
-    expect(errorOf(() => assertNoRepeats([spec('10.0.0.0/8'), spec('10.0.0.0/8')]))).toEqual(expected);
-    expect(errorOf(() => assertNoRepeats([spec('10.0.0.0/8', 'a'), spec('10.0.0.0/8', 'b')]))).toEqual(expected);
+    expect(thrownEc2Error(() => assertNoRepeats([spec('10.0.0.0/8'), spec('10.0.0.0/8')]))).toEqual(expected);
+    expect(thrownEc2Error(() => assertNoRepeats([spec('10.0.0.0/8', 'a'), spec('10.0.0.0/8', 'b')]))).toEqual(expected);
   });
 
   it('treats a non-canonical repeat as the same rule once expanded', () => {
     const specs = expand([{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '10.0.0.1/8' }, { CidrIp: '10.0.0.0/8' }] }]);
-    expect(errorOf(() => assertNoRepeats(specs)).message).toBe('The same permission must not appear multiple times');
+    expect(thrownEc2Error(() => assertNoRepeats(specs)).message).toBe('The same permission must not appear multiple times');
   });
 
   it('treats -1 with different sent ports as the same rule', () => {
@@ -364,7 +356,7 @@ describe('assertNoRepeats', () => {
       { IpProtocol: '-1', FromPort: 0, ToPort: 0, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
       { IpProtocol: '-1', FromPort: 111, ToPort: 111, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
     ]);
-    expect(errorOf(() => assertNoRepeats(specs)).code).toBe('InvalidParameterValue');
+    expect(thrownEc2Error(() => assertNoRepeats(specs)).code).toBe('InvalidParameterValue');
   });
 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Ec2Error } from '../../../protocol/errors.js';
 import { compileFilters, namedValueCheck, type FilterTable } from '../../../server/filters.js';
 import { SECURITY_GROUP_FILTERS, SECURITY_GROUP_RULE_FILTERS, type GroupWithRules } from '../../../server/security-groups/filters.js';
 import type { GroupRecord, RuleRecord, Tag } from '../../../store/records.js';
+import { thrownEc2Error } from '../../helpers/errors.js';
 
 interface Thing {
   readonly name: string;
@@ -30,16 +30,6 @@ const THINGS: Thing[] = [
 function select(filters: Array<{ Name?: string; Values?: string[] }> | undefined): string[] {
   const matches = compileFilters(filters, TABLE);
   return THINGS.filter(matches).map((t) => t.name);
-}
-
-function errorOf(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(Ec2Error);
-    return { code: (err as Ec2Error).code, message: (err as Ec2Error).message };
-  }
-  throw new Error('expected an Ec2Error');
 }
 
 describe('compileFilters', () => {
@@ -92,20 +82,20 @@ describe('compileFilters', () => {
   });
 
   it('rejects an unknown filter name', () => {
-    expect(errorOf(() => compileFilters([{ Name: 'x', Values: ['1'] }], TABLE))).toEqual({
+    expect(thrownEc2Error(() => compileFilters([{ Name: 'x', Values: ['1'] }], TABLE))).toEqual({
       code: 'InvalidParameterValue',
       message: "The filter 'x' is invalid",
     });
-    expect(errorOf(() => compileFilters([{ Values: ['1'] }], TABLE)).message).toBe("The filter '' is invalid");
+    expect(thrownEc2Error(() => compileFilters([{ Values: ['1'] }], TABLE)).message).toBe("The filter '' is invalid");
   });
 
   it('does not take inherited object keys for filter names', () => {
-    expect(errorOf(() => compileFilters([{ Name: 'toString', Values: ['1'] }], TABLE)).message).toBe("The filter 'toString' is invalid");
-    expect(errorOf(() => compileFilters([{ Name: '__proto__', Values: ['1'] }], TABLE)).message).toBe("The filter '__proto__' is invalid");
+    expect(thrownEc2Error(() => compileFilters([{ Name: 'toString', Values: ['1'] }], TABLE)).message).toBe("The filter 'toString' is invalid");
+    expect(thrownEc2Error(() => compileFilters([{ Name: '__proto__', Values: ['1'] }], TABLE)).message).toBe("The filter '__proto__' is invalid");
   });
 
   it('validates values without wildcards, with the filter name as the whole message (D-21)', () => {
-    expect(errorOf(() => compileFilters([{ Name: 'size', Values: ['10', 'big'] }], TABLE))).toEqual({
+    expect(thrownEc2Error(() => compileFilters([{ Name: 'size', Values: ['10', 'big'] }], TABLE))).toEqual({
       code: 'InvalidParameterValue',
       message: 'size',
     });
@@ -135,8 +125,8 @@ describe('compileFilters', () => {
 
   it('rejects tag filters where the table has no tags', () => {
     const untagged: FilterTable<Thing> = { filters: TABLE.filters };
-    expect(errorOf(() => compileFilters([{ Name: 'tag:env', Values: ['x'] }], untagged)).message).toBe("The filter 'tag:env' is invalid");
-    expect(errorOf(() => compileFilters([{ Name: 'tag-key', Values: ['x'] }], untagged)).message).toBe("The filter 'tag-key' is invalid");
+    expect(thrownEc2Error(() => compileFilters([{ Name: 'tag:env', Values: ['x'] }], untagged)).message).toBe("The filter 'tag:env' is invalid");
+    expect(thrownEc2Error(() => compileFilters([{ Name: 'tag-key', Values: ['x'] }], untagged)).message).toBe("The filter 'tag-key' is invalid");
   });
 });
 
@@ -201,18 +191,18 @@ describe('security-group filter tables', () => {
   });
 
   it('answers a non-vpc-shaped vpc-id filter value with the bare filter name (D-21)', () => {
-    expect(errorOf(() => matches('vpc-id', 'dev'))).toEqual({ code: 'InvalidParameterValue', message: 'vpc-id' });
+    expect(thrownEc2Error(() => matches('vpc-id', 'dev'))).toEqual({ code: 'InvalidParameterValue', message: 'vpc-id' });
   });
 
   it('rejects a malformed group-id on DescribeSecurityGroupRules with its own text (E-1, E-2)', () => {
     const compile = (value: string) => compileFilters([{ Name: 'group-id', Values: [value] }], SECURITY_GROUP_RULE_FILTERS);
-    expect(errorOf(() => compile('foobar'))).toEqual({ code: 'InvalidGroupId.Malformed', message: "The security group ID 'foobar' is malformed" });
-    expect(errorOf(() => compile(''))).toEqual({ code: 'InvalidGroupId.Malformed', message: "The security group ID '' is malformed" });
+    expect(thrownEc2Error(() => compile('foobar'))).toEqual({ code: 'InvalidGroupId.Malformed', message: "The security group ID 'foobar' is malformed" });
+    expect(thrownEc2Error(() => compile(''))).toEqual({ code: 'InvalidGroupId.Malformed', message: "The security group ID '' is malformed" });
   });
 
   it('rejects filters DescribeSecurityGroupRules does not document (E-5)', () => {
     for (const name of ['vpc-id', 'group-name']) {
-      expect(errorOf(() => compileFilters([{ Name: name, Values: ['x'] }], SECURITY_GROUP_RULE_FILTERS))).toEqual({
+      expect(thrownEc2Error(() => compileFilters([{ Name: name, Values: ['x'] }], SECURITY_GROUP_RULE_FILTERS))).toEqual({
         code: 'InvalidParameterValue',
         message: `The filter '${name}' is invalid`,
       });

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Ec2Error } from '../../../protocol/errors.js';
 import { DESCRIBE_BOUNDS, takePage, validatePageRequest } from '../../../server/paging.js';
-
-function errorOf(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(Ec2Error);
-    return { code: (err as Ec2Error).code, message: (err as Ec2Error).message };
-  }
-  throw new Error('expected an Ec2Error');
-}
+import { thrownEc2Error } from '../../helpers/errors.js';
 
 const items = (...seqs: number[]) => seqs.map((seq) => ({ seq, id: `i${seq}` }));
 
@@ -41,14 +31,14 @@ describe('validatePageRequest', () => {
   });
 
   it.each([4, 1, 0, -1])('rejects MaxResults %d below the minimum with the exact text', (max) => {
-    expect(errorOf(() => validatePageRequest({ MaxResults: max }))).toEqual({
+    expect(thrownEc2Error(() => validatePageRequest({ MaxResults: max }))).toEqual({
       code: 'InvalidParameterValue',
       message: `Value ( ${max} ) for parameter maxResults is invalid. Expecting a value greater than 5.`,
     });
   });
 
   it.each([1001, 5000])('rejects MaxResults %d above the maximum with the exact text', (max) => {
-    expect(errorOf(() => validatePageRequest({ MaxResults: max }))).toEqual({
+    expect(thrownEc2Error(() => validatePageRequest({ MaxResults: max }))).toEqual({
       code: 'InvalidParameterValue',
       message: `Value ( ${max} ) for parameter maxResults is invalid. Expecting a value less than 1000.`,
     });
@@ -56,13 +46,13 @@ describe('validatePageRequest', () => {
 
   it('honours other bounds', () => {
     expect(() => validatePageRequest({ MaxResults: 1 }, { min: 1, max: 100 })).not.toThrow();
-    expect(errorOf(() => validatePageRequest({ MaxResults: 101 }, { min: 1, max: 100 })).message).toBe(
+    expect(thrownEc2Error(() => validatePageRequest({ MaxResults: 101 }, { min: 1, max: 100 })).message).toBe(
       'Value ( 101 ) for parameter maxResults is invalid. Expecting a value less than 100.',
     );
   });
 
   it.each(['', 'garbage', 'djE6MA', 'djE6LTE', 'djE6MS41', 'djI6Mw', '!!!!'])('rejects the invalid token %j with the exact text', (token) => {
-    expect(errorOf(() => validatePageRequest({ NextToken: token }))).toEqual({
+    expect(thrownEc2Error(() => validatePageRequest({ NextToken: token }))).toEqual({
       code: 'InvalidParameterValue',
       message: `Value ( ${token} ) for parameter NextToken is invalid. The token is invalid.`,
     });
@@ -76,7 +66,7 @@ describe('validatePageRequest', () => {
 
   it('rejects a token with a non-canonical encoding of a valid seq', () => {
     const { nextToken } = takePage(items(1, 2, 3, 4, 5, 6), { MaxResults: 5 });
-    expect(errorOf(() => validatePageRequest({ NextToken: `${nextToken}=` })).code).toBe('InvalidParameterValue');
+    expect(thrownEc2Error(() => validatePageRequest({ NextToken: `${nextToken}=` })).code).toBe('InvalidParameterValue');
   });
 });
 
@@ -114,7 +104,7 @@ describe('takePage', () => {
   });
 
   it('rejects an invalid token', () => {
-    expect(errorOf(() => takePage(twelve, { NextToken: 'nope' })).message).toBe(
+    expect(thrownEc2Error(() => takePage(twelve, { NextToken: 'nope' })).message).toBe(
       'Value ( nope ) for parameter NextToken is invalid. The token is invalid.',
     );
   });
