@@ -45,6 +45,12 @@ function ruleFilters(direction: Direction, prefix: string): FilterTable<GroupWit
   };
 }
 
+const RULE_FILTER_PREFIXES = ['ip-permission.', 'egress.ip-permission.'];
+/** Whether a DescribeSecurityGroups filter looks at the group's rules (the others need only the group). */
+export function isRuleFilter(name: string | undefined): boolean {
+  return name !== undefined && RULE_FILTER_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
+
 export const SECURITY_GROUP_FILTERS: FilterTable<GroupWithRules> = {
   tags: (g) => g.group.tags,
   filters: {

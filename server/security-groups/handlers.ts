@@ -27,7 +27,7 @@ import type { Deps, RequestContext } from '../context.js';
 import { compileFilters } from '../filters.js';
 import { takePage, validatePageRequest } from '../paging.js';
 import { tagsFromSpecifications } from '../tags/rules.js';
-import { SECURITY_GROUP_FILTERS, SECURITY_GROUP_RULE_FILTERS, type GroupWithRules } from './filters.js';
+import { isRuleFilter, SECURITY_GROUP_FILTERS, SECURITY_GROUP_RULE_FILTERS, type GroupWithRules } from './filters.js';
 import {
   aggregatePermissions,
   assertNoRepeats,
@@ -282,7 +282,12 @@ export function describeSecurityGroups(
   deps: Deps,
 ): DescribeSecurityGroupsResult {
   validatePageRequest(input);
-  const matches = compileFilters(input.Filters, SECURITY_GROUP_FILTERS);
+  compileFilters(input.Filters, SECURITY_GROUP_FILTERS); // every filter checked, in request order
+  // Filters on the group itself go first, so rules are read only for the groups they leave: a lookup
+  // by name and VPC (Ansible, Terraform data sources) stays cheap however many rules the store holds.
+  const filters = input.Filters ?? [];
+  const matchesGroup = compileFilters(filters.filter((f) => !isRuleFilter(f.Name)), SECURITY_GROUP_FILTERS);
+  const matchesRules = compileFilters(filters.filter((f) => isRuleFilter(f.Name)), SECURITY_GROUP_FILTERS);
   const { store } = deps;
   const { isVisible } = deps.realism; // new resources hide for a while under eventual consistency
 
@@ -306,7 +311,15 @@ export function describeSecurityGroups(
     groups = store.listGroups(ctx.scope).filter((g) => isVisible(g.groupId));
   }
 
-  // One query for all rules when listing many groups; per group when a few were named.
+  const nameCache = new Map<string, string | undefined>();
+  const groupNameOf = (groupId: string) => {
+    if (!nameCache.has(groupId)) nameCache.set(groupId, store.getGroup(ctx.scope, groupId)?.groupName);
+    return nameCache.get(groupId);
+  };
+  const NO_RULES: RuleRecord[] = [];
+  groups = groups.filter((group) => matchesGroup({ group, rules: NO_RULES, groupNameOf } satisfies GroupWithRules));
+
+  // One query for all rules when many groups are left; per group when a few are.
   const rulesByGroup = new Map<string, RuleRecord[]>();
   const rules = (
     groups.length > 20 ? store.listRules(ctx.scope) : groups.flatMap((g) => store.rulesOfGroup(g.groupId))
@@ -316,14 +329,8 @@ export function describeSecurityGroups(
     if (!list) rulesByGroup.set(rule.groupId, (list = []));
     list.push(rule);
   }
-  const nameCache = new Map<string, string | undefined>();
-  const groupNameOf = (groupId: string) => {
-    if (!nameCache.has(groupId)) nameCache.set(groupId, store.getGroup(ctx.scope, groupId)?.groupName);
-    return nameCache.get(groupId);
-  };
-
   const selected = groups.filter((group) =>
-    matches({ group, rules: rulesByGroup.get(group.groupId) ?? [], groupNameOf } satisfies GroupWithRules),
+    matchesRules({ group, rules: rulesByGroup.get(group.groupId) ?? [], groupNameOf } satisfies GroupWithRules),
   );
   const page = takePage(selected, input);
   return {

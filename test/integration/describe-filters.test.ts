@@ -46,8 +46,7 @@ const id: Record<string, string> = {};
  *   worker (vpcB) "worker"    no tags                  in: none                                out: -1 0.0.0.0/0
  */
 beforeAll(async () => {
-  emulator = await startTestServer();
-  ec2 = ec2Client(emulator.url);
+  ({ emulator, ec2 } = await startServerWithClient());
   id.vpcA = (
     await ec2.send(
       new CreateVpcCommand({ CidrBlock: '10.70.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'alpha' }] }] }),
@@ -134,10 +133,7 @@ beforeAll(async () => {
     }),
   );
 });
-afterAll(async () => {
-  ec2?.destroy();
-  await emulator?.stop();
-});
+afterAll(() => stopServer(emulator, ec2));
 
 const DEFAULTS = ['default@defaultVpc', 'default@vpcA', 'default@vpcB'];
 const ALL = ['web', 'db', 'cache', 'worker', ...DEFAULTS];
@@ -257,6 +253,25 @@ describe('DescribeSecurityGroups: combining filters', () => {
       const error = await ec2ErrorOf(() => ec2.send(new DescribeSecurityGroupsCommand({ Filters: [f(name, 'v')] })));
       expect(error).toEqual({ code: 'InvalidParameterValue', message: `The filter '${name}' is invalid`, status: 400 });
     }
+  });
+
+  // Group filters are applied before rules are read (so a lookup by name stays cheap with many
+  // rules); every filter is still checked, whatever the group filters leave.
+  it('rejects a bad filter even when the group filters before it match no group', async () => {
+    const error = await ec2ErrorOf(() =>
+      ec2.send(new DescribeSecurityGroupsCommand({ Filters: [f('group-name', 'no-such-group'), f('egress.ip-permission.bogus', 'v')] })),
+    );
+    expect(error).toEqual({ code: 'InvalidParameterValue', message: "The filter 'egress.ip-permission.bogus' is invalid", status: 400 });
+    const vpcError = await ec2ErrorOf(() =>
+      ec2.send(new DescribeSecurityGroupsCommand({ Filters: [f('ip-permission.cidr', '10.9.9.9/32'), f('vpc-id', 'dev')] })),
+    );
+    expect(vpcError).toEqual({ code: 'InvalidParameterValue', message: 'vpc-id', status: 400 });
+  });
+
+  it('a group filter and a rule filter together: the rule filter sees all rules of the groups left', async () => {
+    expect(await groupsMatching(f('group-name', 'cache', 'worker'), f('egress.ip-permission.cidr', '0.0.0.0/0'))).toEqual(['cache', 'worker']);
+    expect(await groupsMatching(f('group-name', 'cache', 'worker'), f('egress.ip-permission.prefix-list-id', S3_LIST))).toEqual(['cache']);
+    expect(await groupsMatching(f('tag:env', 'prod', 'dev'), f('egress.ip-permission.from-port', '53'))).toEqual(['db']);
   });
 
   it('a malformed group-id value simply matches nothing (no evidence that AWS rejects it here)', async () => {
