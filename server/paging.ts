@@ -32,11 +32,13 @@ export function validatePageRequest(request: PageRequest, bounds: PageBounds = D
   if (request.NextToken !== undefined) decodeToken(request.NextToken);
 }
 
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextToken: string | undefined;
+}
+
 /** Returns one page of `items` (already filtered and in `seq` order) and the token for the next. */
-export function takePage<T extends { readonly seq: number }>(
-  items: readonly T[],
-  request: PageRequest,
-): { items: T[]; nextToken: string | undefined } {
+export function takePage<T extends { readonly seq: number }>(items: readonly T[], request: PageRequest): Page<T> {
   const after = request.NextToken === undefined ? 0 : decodeToken(request.NextToken);
   const start = after === 0 ? 0 : firstIndexAfter(items, after);
   const limit = request.MaxResults;

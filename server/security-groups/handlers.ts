@@ -25,7 +25,7 @@ import { defaultEgressRules, type Sequenced } from '../../store/store.js';
 import { assertWithinQuota, ruleWeights } from './quota.js';
 import type { Deps, RequestContext } from '../context.js';
 import { compileFilters } from '../filters.js';
-import { takePage, validatePageRequest } from '../paging.js';
+import { takePage, validatePageRequest, type Page } from '../paging.js';
 import { tagsFromSpecifications } from '../tags/rules.js';
 import { isRuleFilter, SECURITY_GROUP_FILTERS, SECURITY_GROUP_RULE_FILTERS, type GroupWithRules } from './filters.js';
 import {
@@ -287,7 +287,8 @@ export function describeSecurityGroups(
   // by name and VPC (Ansible, Terraform data sources) stays cheap however many rules the store holds.
   const filters = input.Filters ?? [];
   const matchesGroup = compileFilters(filters.filter((f) => !isRuleFilter(f.Name)), SECURITY_GROUP_FILTERS);
-  const matchesRules = compileFilters(filters.filter((f) => isRuleFilter(f.Name)), SECURITY_GROUP_FILTERS);
+  const ruleFilters = filters.filter((f) => isRuleFilter(f.Name));
+  const matchesRules = compileFilters(ruleFilters, SECURITY_GROUP_FILTERS);
   const { store } = deps;
   const { isVisible } = deps.realism; // new resources hide for a while under eventual consistency
 
@@ -319,20 +320,33 @@ export function describeSecurityGroups(
   const NO_RULES: RuleRecord[] = [];
   groups = groups.filter((group) => matchesGroup({ group, rules: NO_RULES, groupNameOf } satisfies GroupWithRules));
 
-  // One query for all rules when many groups are left; per group when a few are.
-  const rulesByGroup = new Map<string, RuleRecord[]>();
-  const rules = (
-    groups.length > 20 ? store.listRules(ctx.scope) : groups.flatMap((g) => store.rulesOfGroup(g.groupId))
-  ).filter((r) => isVisible(r.ruleId));
-  for (const rule of rules) {
-    let list = rulesByGroup.get(rule.groupId);
-    if (!list) rulesByGroup.set(rule.groupId, (list = []));
-    list.push(rule);
+  /** The visible rules of these groups: one query for all rules when there are many, else one per group. */
+  const rulesOf = (chosen: readonly GroupRecord[]): Map<string, RuleRecord[]> => {
+    const byGroup = new Map<string, RuleRecord[]>();
+    const rules = chosen.length > 20 ? store.listRules(ctx.scope) : chosen.flatMap((g) => store.rulesOfGroup(g.groupId));
+    for (const rule of rules) {
+      if (!isVisible(rule.ruleId)) continue;
+      let list = byGroup.get(rule.groupId);
+      if (!list) byGroup.set(rule.groupId, (list = []));
+      list.push(rule);
+    }
+    return byGroup;
+  };
+
+  let page: Page<Sequenced<GroupRecord>>;
+  let rulesByGroup: Map<string, RuleRecord[]>;
+  if (ruleFilters.length > 0) {
+    rulesByGroup = rulesOf(groups);
+    page = takePage(
+      groups.filter((group) => matchesRules({ group, rules: rulesByGroup.get(group.groupId) ?? [], groupNameOf } satisfies GroupWithRules)),
+      input,
+    );
+  } else {
+    // No rule filters: the page is chosen from the groups alone and only its groups' rules are read,
+    // so paging through many groups costs each page its own groups, not the whole store.
+    page = takePage(groups, input);
+    rulesByGroup = rulesOf(page.items);
   }
-  const selected = groups.filter((group) =>
-    matchesRules({ group, rules: rulesByGroup.get(group.groupId) ?? [], groupNameOf } satisfies GroupWithRules),
-  );
-  const page = takePage(selected, input);
   return {
     SecurityGroups: page.items.map((group) => toSecurityGroup(group, rulesByGroup.get(group.groupId) ?? [], ctx.scope)),
     NextToken: page.nextToken,
