@@ -2,7 +2,8 @@
  * Test helpers: a real emulator on 127.0.0.1 and a free port, and clients pointed at it.
  * Clients never retry (maxAttempts 1), so an unexpected 5xx surfaces at once.
  */
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { STSClient } from '@aws-sdk/client-sts';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../server/emulator.js';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' };
@@ -13,6 +14,38 @@ export async function startTestServer(options: EmulatorOptions = {}): Promise<Em
 
 export function ec2Client(url: string, region = 'us-east-1', credentials = TEST_CREDENTIALS): EC2Client {
   return new EC2Client({ endpoint: url, region, credentials, maxAttempts: 1 });
+}
+
+/** An STS client on the emulator's endpoint (STS is served there too), never retrying like `ec2Client`. */
+export function stsClient(url: string, region = 'us-east-1', credentials = TEST_CREDENTIALS): STSClient {
+  return new STSClient({ endpoint: url, region, credentials, maxAttempts: 1 });
+}
+
+/** The usual setup of an SDK integration test file: an emulator and a client pointed at it. */
+export async function startServerWithClient(options: EmulatorOptions = {}): Promise<{ emulator: Emulator; ec2: EC2Client }> {
+  const emulator = await startTestServer(options);
+  return { emulator, ec2: ec2Client(emulator.url) };
+}
+
+/** `startServerWithClient` plus a new VPC with `cidr`, for test files whose groups live in their own VPC. */
+export async function startServerWithVpc(
+  cidr: string,
+  options: EmulatorOptions = {},
+): Promise<{ emulator: Emulator; ec2: EC2Client; vpcId: string }> {
+  const { emulator, ec2 } = await startServerWithClient(options);
+  try {
+    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr }))).Vpc!.VpcId!;
+    return { emulator, ec2, vpcId };
+  } catch (err) {
+    await stopServer(emulator, ec2);
+    throw err;
+  }
+}
+
+/** Destroys the clients and stops the emulator; any may be undefined (a `beforeAll` that failed half-way). */
+export async function stopServer(emulator: Emulator | undefined, ...clients: Array<{ destroy(): void } | undefined>): Promise<void> {
+  for (const client of clients) client?.destroy();
+  await emulator?.stop();
 }
 
 /** Runs `fn`, expecting it to reject with an EC2 error; returns its code, message and status. */

@@ -10,10 +10,10 @@ import {
   DescribeVpcsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2Client, ec2ErrorOf, startTestServer } from '../helpers/server.js';
+import { ec2Client, ec2ErrorOf, startTestServer, stsClient } from '../helpers/server.js';
 
 const ALICE = '111111111111';
 const BOB = '222222222222';
@@ -38,7 +38,7 @@ function ec2(accessKeyId: string, region: string): EC2Client {
 }
 
 function sts(accessKeyId: string, region: string): STSClient {
-  const client = new STSClient({ endpoint: emulator.url, region, credentials: credentialsOf(accessKeyId), maxAttempts: 1 });
+  const client = stsClient(emulator.url, region, credentialsOf(accessKeyId));
   clients.push(client);
   return client;
 }

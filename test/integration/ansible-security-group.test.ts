@@ -10,7 +10,6 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   CreateTagsCommand,
-  CreateVpcCommand,
   DeleteSecurityGroupCommand,
   DeleteTagsCommand,
   DescribeSecurityGroupsCommand,
@@ -23,10 +22,10 @@ import {
   type IpPermission,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { TEST_CREDENTIALS, ec2Client, ec2ErrorOf, startTestServer } from '../helpers/server.js';
+import { ec2ErrorOf, startServerWithVpc, stopServer, stsClient } from '../helpers/server.js';
 
 let emulator: Emulator;
 let ec2: EC2Client;
@@ -34,16 +33,10 @@ let sts: STSClient;
 let vpcId: string;
 
 beforeAll(async () => {
-  emulator = await startTestServer();
-  ec2 = ec2Client(emulator.url);
-  sts = new STSClient({ endpoint: emulator.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
-  vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.40.0.0/16' }))).Vpc!.VpcId!;
+  ({ emulator, ec2, vpcId } = await startServerWithVpc('10.40.0.0/16'));
+  sts = stsClient(emulator.url);
 });
-afterAll(async () => {
-  ec2?.destroy();
-  sts?.destroy();
-  await emulator?.stop();
-});
+afterAll(() => stopServer(emulator, ec2, sts));
 
 /** `group_exists`: by name and VPC, then all groups (to resolve names), through the paginator. */
 async function groupExists(name: string, inVpc: string): Promise<{ group: SecurityGroup | undefined; all: SecurityGroup[] }> {

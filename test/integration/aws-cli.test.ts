@@ -4,12 +4,12 @@
  * auto-pagination, and its error printing. Setup that is not itself under test goes through the
  * SDK, which is much faster than a CLI process per call.
  */
-import { AuthorizeSecurityGroupEgressCommand, CreateSecurityGroupCommand, CreateVpcCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { AuthorizeSecurityGroupEgressCommand, CreateSecurityGroupCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
 import { awsEc2, awsEc2Ok, hasAwsCli } from '../helpers/cli.js';
-import { ec2Client, startTestServer } from '../helpers/server.js';
+import { startServerWithVpc, stopServer } from '../helpers/server.js';
 
 if (!hasAwsCli) {
   console.warn('aws-cli.test.ts: no `aws` executable on PATH; the AWS CLI tests are skipped.');
@@ -37,18 +37,13 @@ describe.skipIf(!hasAwsCli)('the aws CLI against the emulator', () => {
         if (action) served.push(action);
       },
     });
-    emulator = await startTestServer({ logger });
-    sdk = ec2Client(emulator.url);
-    vpcId = (await sdk.send(new CreateVpcCommand({ CidrBlock: '10.50.0.0/16' }))).Vpc!.VpcId!;
+    ({ emulator, ec2: sdk, vpcId } = await startServerWithVpc('10.50.0.0/16', { logger }));
     groupId = (await sdk.send(new CreateSecurityGroupCommand({ GroupName: 'cli-web', Description: 'cli web', VpcId: vpcId })))
       .GroupId!;
     peerId = (await sdk.send(new CreateSecurityGroupCommand({ GroupName: 'cli-peer', Description: 'cli peer', VpcId: vpcId })))
       .GroupId!;
   });
-  afterAll(async () => {
-    sdk?.destroy();
-    await emulator?.stop();
-  });
+  afterAll(() => stopServer(emulator, sdk));
 
   describe('authorize-security-group-egress', () => {
     it('accepts the shorthand --ip-permissions with IpRanges (seed example)', async () => {

@@ -13,7 +13,7 @@ import {
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2Client, ec2ErrorOf, startTestServer } from '../helpers/server.js';
+import { ec2Client, ec2ErrorOf, startServerWithClient, startTestServer, stopServer } from '../helpers/server.js';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -21,13 +21,9 @@ let emulator: Emulator;
 let client: EC2Client;
 
 beforeAll(async () => {
-  emulator = await startTestServer();
-  client = ec2Client(emulator.url);
+  ({ emulator, ec2: client } = await startServerWithClient());
 });
-afterAll(async () => {
-  client.destroy();
-  await emulator.stop();
-});
+afterAll(() => stopServer(emulator, client));
 afterEach(async () => {
   await control('POST', '/_emulator/reset');
 });

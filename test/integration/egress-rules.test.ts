@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import {
   AuthorizeSecurityGroupEgressCommand,
   CreateSecurityGroupCommand,
-  CreateVpcCommand,
   DeleteSecurityGroupCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
@@ -21,7 +20,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2Client, ec2ErrorOf, startTestServer } from '../helpers/server.js';
+import { ec2ErrorOf, startServerWithVpc, stopServer } from '../helpers/server.js';
 
 const ACCOUNT = '000000000000';
 const SGR_ID = /^sgr-[0-9a-f]{17}$/;
@@ -33,14 +32,9 @@ let vpcId: string;
 let groupCounter = 0;
 
 beforeAll(async () => {
-  emulator = await startTestServer({ limits: { rulesPerSecurityGroup: 8 } });
-  ec2 = ec2Client(emulator.url);
-  vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.10.0.0/16' }))).Vpc!.VpcId!;
+  ({ emulator, ec2, vpcId } = await startServerWithVpc('10.10.0.0/16', { limits: { rulesPerSecurityGroup: 8 } }));
 });
-afterAll(async () => {
-  ec2?.destroy();
-  await emulator?.stop();
-});
+afterAll(() => stopServer(emulator, ec2));
 
 /** A new group in the test VPC, or in the default VPC when `inVpc` is null. */
 async function newGroup(inVpc: string | null = vpcId): Promise<string> {

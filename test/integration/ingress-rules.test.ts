@@ -8,7 +8,6 @@ import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
-  CreateVpcCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   RevokeSecurityGroupIngressCommand,
@@ -17,7 +16,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2Client, ec2ErrorOf, startTestServer } from '../helpers/server.js';
+import { ec2ErrorOf, startServerWithVpc, stopServer } from '../helpers/server.js';
 
 const ACCOUNT = '000000000000';
 
@@ -28,15 +27,10 @@ let defaultVpcId: string;
 let counter = 0;
 
 beforeAll(async () => {
-  emulator = await startTestServer();
-  ec2 = ec2Client(emulator.url);
-  vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.50.0.0/16' }))).Vpc!.VpcId!;
+  ({ emulator, ec2, vpcId } = await startServerWithVpc('10.50.0.0/16'));
   defaultVpcId = emulator.store.getDefaultVpc({ accountId: ACCOUNT, region: 'us-east-1' })!.vpcId;
 });
-afterAll(async () => {
-  ec2?.destroy();
-  await emulator?.stop();
-});
+afterAll(() => stopServer(emulator, ec2));
 
 /** A fresh group, in the default VPC unless a VPC is given; returns id and name. */
 async function newGroup(inVpc?: string): Promise<{ id: string; name: string }> {

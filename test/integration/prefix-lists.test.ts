@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2Client, ec2ErrorOf, startTestServer } from '../helpers/server.js';
+import { ec2Client, ec2ErrorOf, startServerWithClient, startTestServer, stopServer } from '../helpers/server.js';
 
 const ACCOUNT = '000000000000';
 let emulator: Emulator;
@@ -29,13 +29,9 @@ let client: EC2Client;
 let counter = 0;
 
 beforeAll(async () => {
-  emulator = await startTestServer({ limits: { rulesPerSecurityGroup: 20 } });
-  client = ec2Client(emulator.url);
+  ({ emulator, ec2: client } = await startServerWithClient({ limits: { rulesPerSecurityGroup: 20 } }));
 });
-afterAll(async () => {
-  client.destroy();
-  await emulator.stop();
-});
+afterAll(() => stopServer(emulator, client));
 
 async function createList(
   options: { maxEntries?: number; family?: 'IPv4' | 'IPv6'; entries?: { Cidr: string; Description?: string }[] } = {},

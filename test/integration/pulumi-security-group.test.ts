@@ -9,29 +9,23 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
-  CreateVpcCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { TEST_CREDENTIALS, ec2Client, startTestServer } from '../helpers/server.js';
+import { startServerWithVpc, stopServer, stsClient } from '../helpers/server.js';
 
 let emulator: Emulator;
 let ec2: EC2Client;
 let vpcId: string;
 
 beforeAll(async () => {
-  emulator = await startTestServer();
-  ec2 = ec2Client(emulator.url);
-  vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.90.0.0/16' }))).Vpc!.VpcId!;
+  ({ emulator, ec2, vpcId } = await startServerWithVpc('10.90.0.0/16'));
 });
-afterAll(async () => {
-  ec2?.destroy();
-  await emulator?.stop();
-});
+afterAll(() => stopServer(emulator, ec2));
 
 /** The bridged provider's `security_group_rule_id`: the id only when exactly one rule was created. */
 const ruleIdAttribute = (rules: readonly { SecurityGroupRuleId?: string }[] | undefined) =>
@@ -39,7 +33,7 @@ const ruleIdAttribute = (rules: readonly { SecurityGroupRuleId?: string }[] | un
 
 describe('provider start-up', () => {
   it('with credential validation on, GetCallerIdentity gives the account that owns what the program creates', async () => {
-    const sts = new STSClient({ endpoint: emulator.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    const sts = stsClient(emulator.url);
     const account = (await sts.send(new GetCallerIdentityCommand({}))).Account;
     const created = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'pulumi-owner', Description: 'owner', VpcId: vpcId }));
     const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [created.GroupId!] }))).SecurityGroups![0]!;

@@ -6,7 +6,6 @@
 import {
   AuthorizeSecurityGroupEgressCommand,
   CreateSecurityGroupCommand,
-  CreateVpcCommand,
   DeleteSecurityGroupCommand,
   DeleteVpcCommand,
   DescribeSecurityGroupsCommand,
@@ -15,7 +14,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2Client, ec2ErrorOf, startTestServer } from '../helpers/server.js';
+import { ec2Client, ec2ErrorOf, startServerWithVpc, stopServer } from '../helpers/server.js';
 
 const ACCOUNT = '000000000000';
 const SG_ID = /^sg-[0-9a-f]{17}$/;
@@ -27,16 +26,11 @@ let vpcId: string;
 let defaultVpcId: string;
 
 beforeAll(async () => {
-  emulator = await startTestServer();
-  ec2 = ec2Client(emulator.url);
-  vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc!.VpcId!;
+  ({ emulator, ec2, vpcId } = await startServerWithVpc('10.20.0.0/16'));
   defaultVpcId = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs![0]!
     .VpcId!;
 });
-afterAll(async () => {
-  ec2?.destroy();
-  await emulator?.stop();
-});
+afterAll(() => stopServer(emulator, ec2));
 
 /** Creates a group in the test VPC, or with no VpcId at all (the default VPC) when `inVpc` is null. */
 const create = (GroupName: string, Description = 'a group', inVpc: string | null = vpcId, extra: object = {}) =>

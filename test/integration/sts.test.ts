@@ -4,10 +4,10 @@
  * STS does not serve here is an STS-shaped `<ErrorResponse>` the SDK parses into its code.
  */
 import { CreateSecurityGroupCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
-import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { TEST_CREDENTIALS, ec2Client, startTestServer } from '../helpers/server.js';
+import { ec2Client, startTestServer, stsClient } from '../helpers/server.js';
 
 let emulator: Emulator;
 
@@ -18,12 +18,9 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-const stsClient = (credentials = TEST_CREDENTIALS) =>
-  new STSClient({ endpoint: emulator.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-
 describe('GetCallerIdentity', () => {
   it('answers the default account, the same account that owns the groups', async () => {
-    const sts = stsClient();
+    const sts = stsClient(emulator.url);
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     expect(identity).toMatchObject({ Account: '000000000000', UserId: '000000000000', Arn: 'arn:aws:iam::000000000000:root' });
     expect(identity.$metadata.httpStatusCode).toBe(200);
@@ -39,7 +36,7 @@ describe('GetCallerIdentity', () => {
 
   it('answers the account named by a 12-digit access key id, which also owns that caller\'s groups', async () => {
     const credentials = { accessKeyId: '123456789012', secretAccessKey: 'test' };
-    const sts = stsClient(credentials);
+    const sts = stsClient(emulator.url, 'us-east-1', credentials);
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     expect(identity.Account).toBe('123456789012');
     expect(identity.Arn).toBe('arn:aws:iam::123456789012:root');
@@ -53,7 +50,7 @@ describe('GetCallerIdentity', () => {
   });
 
   it('answers in any region the client signs for', async () => {
-    const sts = new STSClient({ endpoint: emulator.url, region: 'eu-west-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    const sts = stsClient(emulator.url, 'eu-west-1');
     expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toBe('000000000000');
     sts.destroy();
   });
@@ -61,7 +58,7 @@ describe('GetCallerIdentity', () => {
 
 describe('STS errors', () => {
   it('an STS action not served here is InvalidAction in an <ErrorResponse> the STS SDK parses', async () => {
-    const sts = stsClient();
+    const sts = stsClient(emulator.url);
     let caught: unknown;
     try {
       await sts.send(new GetSessionTokenCommand({}));

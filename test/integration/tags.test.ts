@@ -8,7 +8,6 @@ import {
   CreateManagedPrefixListCommand,
   CreateSecurityGroupCommand,
   CreateTagsCommand,
-  CreateVpcCommand,
   DeleteTagsCommand,
   DescribeManagedPrefixListsCommand,
   DescribeSecurityGroupRulesCommand,
@@ -21,7 +20,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2Client, ec2ErrorOf, startTestServer } from '../helpers/server.js';
+import { ec2Client, ec2ErrorOf, startServerWithVpc, stopServer } from '../helpers/server.js';
 
 let emulator: Emulator;
 let client: EC2Client;
@@ -29,14 +28,9 @@ let vpcId: string;
 let counter = 0;
 
 beforeAll(async () => {
-  emulator = await startTestServer();
-  client = ec2Client(emulator.url);
-  vpcId = (await client.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc!.VpcId!;
+  ({ emulator, ec2: client, vpcId } = await startServerWithVpc('10.20.0.0/16'));
 });
-afterAll(async () => {
-  client.destroy();
-  await emulator.stop();
-});
+afterAll(() => stopServer(emulator, client));
 
 async function newGroup(): Promise<string> {
   counter += 1;

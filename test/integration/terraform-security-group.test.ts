@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2Client, ec2ErrorOf, startTestServer } from '../helpers/server.js';
+import { ec2ErrorOf, startServerWithVpc, stopServer } from '../helpers/server.js';
 
 const ACCOUNT = '000000000000';
 
@@ -34,16 +34,11 @@ let vpcId: string;
 let ipv6VpcId: string;
 
 beforeAll(async () => {
-  emulator = await startTestServer();
-  ec2 = ec2Client(emulator.url);
-  vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc!.VpcId!;
+  ({ emulator, ec2, vpcId } = await startServerWithVpc('10.20.0.0/16'));
   ipv6VpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.21.0.0/16', AmazonProvidedIpv6CidrBlock: true })))
     .Vpc!.VpcId!;
 });
-afterAll(async () => {
-  ec2?.destroy();
-  await emulator?.stop();
-});
+afterAll(() => stopServer(emulator, ec2));
 
 /** The provider's `findSecurityGroupByID`: exactly one group whose id is the id asked for. */
 async function readGroup(groupId: string): Promise<SecurityGroup> {

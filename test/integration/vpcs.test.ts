@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2Client, ec2ErrorOf, startTestServer } from '../helpers/server.js';
+import { ec2Client, ec2ErrorOf, startServerWithClient, stopServer } from '../helpers/server.js';
 
 const ACCOUNT = '000000000000';
 const VPC_ID = /^vpc-[0-9a-f]{17}$/;
@@ -25,13 +25,9 @@ let emulator: Emulator;
 let ec2: EC2Client;
 
 beforeAll(async () => {
-  emulator = await startTestServer();
-  ec2 = ec2Client(emulator.url);
+  ({ emulator, ec2 } = await startServerWithClient());
 });
-afterAll(async () => {
-  ec2?.destroy();
-  await emulator?.stop();
-});
+afterAll(() => stopServer(emulator, ec2));
 
 const defaultVpcOf = async (client: EC2Client) =>
   (await client.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs!;
