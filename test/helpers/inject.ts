@@ -1,6 +1,7 @@
 /** Raw-wire helpers for app.inject(): send a form body exactly as written, read the XML back. */
 import type { FastifyInstance } from 'fastify';
 import { XMLParser } from 'fast-xml-parser';
+import { expect } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { DEFAULT_LIMITS, type Limits } from '../../server/limits.js';
 import { openDatabase } from '../../store/db.js';
@@ -37,4 +38,16 @@ export async function post(app: FastifyInstance, fields: Record<string, string> 
 export function errorOf(xml: Record<string, any>): { code: string; message: string } {
   const error = xml.Response?.Errors?.Error;
   return { code: error?.Code, message: error?.Message };
+}
+
+/** POSTs `fields` and expects an EC2 error: HTTP `status`, `code` and exactly `message`. */
+export async function expectPostError(
+  app: FastifyInstance,
+  fields: Record<string, string>,
+  code: string,
+  message: string,
+  status = 400,
+): Promise<void> {
+  const answer = await post(app, fields);
+  expect({ status: answer.status, ...errorOf(answer.xml) }).toEqual({ status, code, message });
 }

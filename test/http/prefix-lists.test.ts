@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, errorOf, post } from '../helpers/inject.js';
+import { buildTestApp, expectPostError, post } from '../helpers/inject.js';
 
 let app: FastifyInstance;
 
@@ -13,10 +13,8 @@ beforeEach(() => {
   ({ app } = buildTestApp());
 });
 
-async function expectError(fields: Record<string, string>, code: string, message: string, status = 400): Promise<void> {
-  const answer = await post(app, fields);
-  expect({ status: answer.status, ...errorOf(answer.xml) }).toEqual({ status, code, message });
-}
+const expectError = (fields: Record<string, string>, code: string, message: string, status?: number) =>
+  expectPostError(app, fields, code, message, status);
 
 async function createList(extra: Record<string, string> = {}): Promise<string> {
   const answer = await post(app, {

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, errorOf, post } from '../helpers/inject.js';
+import { buildTestApp, expectPostError, post } from '../helpers/inject.js';
 
 let app: FastifyInstance;
 let groupId: string;
@@ -16,10 +16,8 @@ beforeEach(async () => {
   groupId = created.xml.CreateSecurityGroupResponse.groupId;
 });
 
-async function expectError(fields: Record<string, string>, code: string, message: string, status = 400): Promise<void> {
-  const answer = await post(app, fields);
-  expect({ status: answer.status, ...errorOf(answer.xml) }).toEqual({ status, code, message });
-}
+const expectError = (fields: Record<string, string>, code: string, message: string, status?: number) =>
+  expectPostError(app, fields, code, message, status);
 
 async function tagKeysOf(resourceId: string): Promise<string[]> {
   const answer = await post(app, { Action: 'DescribeTags', 'Filter.1.Name': 'resource-id', 'Filter.1.Value.1': resourceId });
