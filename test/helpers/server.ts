@@ -2,7 +2,13 @@
  * Test helpers: a real emulator on 127.0.0.1 and a free port, and clients pointed at it.
  * Clients never retry (maxAttempts 1), so an unexpected 5xx surfaces at once.
  */
-import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateSecurityGroupCommand,
+  CreateVpcCommand,
+  DescribeSecurityGroupRulesCommand,
+  EC2Client,
+  type SecurityGroupRule,
+} from '@aws-sdk/client-ec2';
 import { STSClient } from '@aws-sdk/client-sts';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../server/emulator.js';
 
@@ -46,6 +52,17 @@ export async function startServerWithVpc(
 export async function stopServer(emulator: Emulator | undefined, ...clients: Array<{ destroy(): void } | undefined>): Promise<void> {
   for (const client of clients) client?.destroy();
   await emulator?.stop();
+}
+
+/** Creates a security group in `vpcId` (the default VPC when undefined) and returns its id. */
+export async function createGroup(ec2: EC2Client, name: string, description: string, vpcId?: string): Promise<string> {
+  return (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: description, VpcId: vpcId }))).GroupId!;
+}
+
+/** Every rule (ingress and egress) of one group: DescribeSecurityGroupRules filtered by group-id. */
+export async function rulesOfGroup(ec2: EC2Client, groupId: string): Promise<SecurityGroupRule[]> {
+  const out = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }));
+  return out.SecurityGroupRules ?? [];
 }
 
 /** Runs `fn`, expecting it to reject with an EC2 error; returns its code, message and status. */

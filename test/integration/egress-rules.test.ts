@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import {
   AuthorizeSecurityGroupEgressCommand,
-  CreateSecurityGroupCommand,
   DeleteSecurityGroupCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
@@ -20,7 +19,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2ErrorOf, startServerWithVpc, stopServer } from '../helpers/server.js';
+import { createGroup, ec2ErrorOf, rulesOfGroup, startServerWithVpc, stopServer } from '../helpers/server.js';
 
 const ACCOUNT = '000000000000';
 const SGR_ID = /^sgr-[0-9a-f]{17}$/;
@@ -39,18 +38,10 @@ afterAll(() => stopServer(emulator, ec2));
 /** A new group in the test VPC, or in the default VPC when `inVpc` is null. */
 async function newGroup(inVpc: string | null = vpcId): Promise<string> {
   groupCounter += 1;
-  const out = await ec2.send(
-    new CreateSecurityGroupCommand({ GroupName: `egress-${groupCounter}`, Description: 'egress test', VpcId: inVpc ?? undefined }),
-  );
-  return out.GroupId!;
+  return createGroup(ec2, `egress-${groupCounter}`, 'egress test', inVpc ?? undefined);
 }
 
-async function rulesOf(groupId: string): Promise<SecurityGroupRule[]> {
-  const out = await ec2.send(
-    new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }),
-  );
-  return out.SecurityGroupRules ?? [];
-}
+const rulesOf = (groupId: string): Promise<SecurityGroupRule[]> => rulesOfGroup(ec2, groupId);
 
 async function groupOf(groupId: string) {
   const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));

@@ -7,8 +7,6 @@
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
-  CreateSecurityGroupCommand,
-  DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   RevokeSecurityGroupIngressCommand,
   type EC2Client,
@@ -16,7 +14,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2ErrorOf, startServerWithVpc, stopServer } from '../helpers/server.js';
+import { createGroup, ec2ErrorOf, rulesOfGroup, startServerWithVpc, stopServer } from '../helpers/server.js';
 
 const ACCOUNT = '000000000000';
 
@@ -36,15 +34,11 @@ afterAll(() => stopServer(emulator, ec2));
 async function newGroup(inVpc?: string): Promise<{ id: string; name: string }> {
   counter += 1;
   const name = `ingress-${counter}`;
-  const out = await ec2.send(
-    new CreateSecurityGroupCommand({ GroupName: name, Description: 'ingress test', ...(inVpc ? { VpcId: inVpc } : {}) }),
-  );
-  return { id: out.GroupId!, name };
+  return { id: await createGroup(ec2, name, 'ingress test', inVpc), name };
 }
 
 async function ingressRulesOf(groupId: string): Promise<SecurityGroupRule[]> {
-  const out = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }));
-  return (out.SecurityGroupRules ?? []).filter((r) => !r.IsEgress);
+  return (await rulesOfGroup(ec2, groupId)).filter((r) => !r.IsEgress);
 }
 
 describe('GroupName (default VPC only)', () => {

@@ -8,7 +8,6 @@ import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateManagedPrefixListCommand,
-  CreateSecurityGroupCommand,
   DeleteSecurityGroupCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
@@ -22,7 +21,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2ErrorOf, startServerWithVpc, stopServer } from '../helpers/server.js';
+import { createGroup, ec2ErrorOf, rulesOfGroup, startServerWithVpc, stopServer } from '../helpers/server.js';
 
 const ACCOUNT = '000000000000';
 
@@ -38,8 +37,7 @@ afterAll(() => stopServer(emulator, ec2));
 
 async function newGroup(): Promise<string> {
   counter += 1;
-  const out = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `modify-${counter}`, Description: 'modify test', VpcId: vpcId }));
-  return out.GroupId!;
+  return createGroup(ec2, `modify-${counter}`, 'modify test', vpcId);
 }
 
 /** A group with an ingress tcp/22 from 10.0.0.0/8 (tagged) and the default egress; returns the ids. */
@@ -56,10 +54,7 @@ async function groupWithRules(): Promise<{ groupId: string; ingressId: string; e
   return { groupId, ingressId: out.SecurityGroupRules![0]!.SecurityGroupRuleId!, egressId: rules.find((r) => r.IsEgress)!.SecurityGroupRuleId! };
 }
 
-async function rulesOf(groupId: string): Promise<SecurityGroupRule[]> {
-  const out = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }));
-  return out.SecurityGroupRules ?? [];
-}
+const rulesOf = (groupId: string): Promise<SecurityGroupRule[]> => rulesOfGroup(ec2, groupId);
 
 const modify = (GroupId: string, SecurityGroupRules: SecurityGroupRuleUpdate[]) =>
   ec2.send(new ModifySecurityGroupRulesCommand({ GroupId, SecurityGroupRules }));

@@ -5,7 +5,6 @@
  */
 import {
   AuthorizeSecurityGroupEgressCommand,
-  CreateSecurityGroupCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
@@ -13,7 +12,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
 import { loadConfig } from '../../server/config.js';
-import { ec2Client, ec2ErrorOf, startTestServer } from '../helpers/server.js';
+import { createGroup, ec2Client, ec2ErrorOf, startTestServer } from '../helpers/server.js';
 
 let emulator: Emulator | undefined;
 afterEach(async () => {
@@ -21,10 +20,8 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-async function newGroup(client: EC2Client, name: string): Promise<string> {
-  const { GroupId } = await client.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name }));
-  return GroupId!;
-}
+/** A group in the default VPC whose description is its name. */
+const newGroup = (client: EC2Client, name: string): Promise<string> => createGroup(client, name, name);
 
 describe('injected faults', () => {
   it('lets the SDK retry logic recover from throttling (RequestLimitExceeded 503)', async () => {

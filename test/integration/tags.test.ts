@@ -6,7 +6,6 @@
 import {
   AuthorizeSecurityGroupEgressCommand,
   CreateManagedPrefixListCommand,
-  CreateSecurityGroupCommand,
   CreateTagsCommand,
   DeleteTagsCommand,
   DescribeManagedPrefixListsCommand,
@@ -20,7 +19,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2Client, ec2ErrorOf, startServerWithVpc, stopServer } from '../helpers/server.js';
+import { createGroup, ec2Client, ec2ErrorOf, startServerWithVpc, stopServer } from '../helpers/server.js';
 
 let emulator: Emulator;
 let client: EC2Client;
@@ -34,10 +33,7 @@ afterAll(() => stopServer(emulator, client));
 
 async function newGroup(): Promise<string> {
   counter += 1;
-  const created = await client.send(
-    new CreateSecurityGroupCommand({ GroupName: `tags-${counter}`, Description: 'tag tests', VpcId: vpcId }),
-  );
-  return created.GroupId!;
+  return createGroup(client, `tags-${counter}`, 'tag tests', vpcId);
 }
 
 async function tagsOf(resourceId: string): Promise<TagDescription[]> {

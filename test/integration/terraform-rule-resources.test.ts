@@ -10,7 +10,6 @@
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
-  CreateSecurityGroupCommand,
   CreateTagsCommand,
   DeleteTagsCommand,
   DescribeManagedPrefixListsCommand,
@@ -28,7 +27,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2ErrorOf, startServerWithVpc, stopServer } from '../helpers/server.js';
+import { createGroup, ec2ErrorOf, startServerWithVpc, stopServer } from '../helpers/server.js';
 
 const ACCOUNT = '000000000000';
 
@@ -44,10 +43,7 @@ afterAll(() => stopServer(emulator, ec2));
 
 async function newGroup(): Promise<string> {
   counter += 1;
-  const out = await ec2.send(
-    new CreateSecurityGroupCommand({ GroupName: `tf-rule-${counter}`, Description: 'rule resources', VpcId: vpcId }),
-  );
-  return out.GroupId!;
+  return createGroup(ec2, `tf-rule-${counter}`, 'rule resources', vpcId);
 }
 
 /** The framework resources' `findSecurityGroupRuleByID`: paginated, exactly one result with that id. */
