@@ -6,6 +6,7 @@
  * The JSON is the rows as stored, column by column, so ids, `seq` order (which describe paging
  * relies on) and tag order survive a round trip. `meta` (the schema version) is not state.
  */
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { SCHEMA_VERSION } from './schema.js';
 
@@ -23,31 +24,41 @@ export class StateImportError extends Error {}
 type Cell = string | number | null;
 
 export function createStateAccess(db: Db, forgetCaches: () => void) {
+  // Statements built from table names are prepared once per text and kept: a statement prepared per
+  // call holds native memory V8 does not see until a full GC, so RSS crept up over many resets.
+  const prepared = new Map<string, Statement<unknown[]>>();
+  const statement = (sql: string): Statement<unknown[]> => {
+    let found = prepared.get(sql);
+    if (!found) prepared.set(sql, (found = db.prepare(sql)));
+    return found;
+  };
+  // The schema is fixed once the database is open (store/db.ts migrates it first).
+  let tableNames: string[] | undefined;
   const stateTables = (): string[] =>
-    (
+    (tableNames ??= (
       db
         .prepare(
           "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'meta' ORDER BY rowid",
         )
         .all() as { name: string }[]
-    ).map((row) => row.name);
+    ).map((row) => row.name));
   const columnsOf = (table: string): string[] =>
     (db.pragma(`table_info(${quoted(table)})`) as { name: string }[]).map((column) => column.name);
   const hasSequenceTable = (): boolean =>
-    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'").get() !== undefined;
+    statement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'").get() !== undefined;
 
   function emptyAll(): void {
     // Children first is not needed: foreign keys are deferred to the end of the transaction.
-    for (const table of stateTables()) db.prepare(`DELETE FROM ${quoted(table)}`).run();
+    for (const table of stateTables()) statement(`DELETE FROM ${quoted(table)}`).run();
     // New ids' `seq` restarts, as on a fresh start.
-    if (hasSequenceTable()) db.prepare('DELETE FROM sqlite_sequence').run();
+    if (hasSequenceTable()) statement('DELETE FROM sqlite_sequence').run();
   }
 
   function inTransaction<T>(fn: () => T): T {
     return db.transaction(() => {
-      db.pragma('defer_foreign_keys = ON');
+      statement('PRAGMA defer_foreign_keys = ON').run();
       const result = fn();
-      const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+      const broken = statement('PRAGMA foreign_key_check').all() as { table: string; parent: string }[];
       if (broken.length > 0) {
         const first = broken[0]!;
         throw new StateImportError(`a row of ${first.table} refers to a missing row of ${first.parent}`);
@@ -67,7 +78,7 @@ export function createStateAccess(db: Db, forgetCaches: () => void) {
     tableCounts(): Record<string, number> {
       const counts: Record<string, number> = {};
       for (const table of stateTables()) {
-        counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${quoted(table)}`).get() as { n: number }).n;
+        counts[table] = (statement(`SELECT count(*) AS n FROM ${quoted(table)}`).get() as { n: number }).n;
       }
       return counts;
     },
@@ -104,7 +115,7 @@ export function createStateAccess(db: Db, forgetCaches: () => void) {
               }
               const sql = `INSERT INTO ${quoted(table)} (${names.map(quoted).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
               try {
-                db.prepare(sql).run(...names.map((name) => row[name]));
+                statement(sql).run(...names.map((name) => row[name]));
               } catch (err) {
                 throw new StateImportError(`tables.${table}[${index}]: ${(err as Error).message}`);
               }
