@@ -52,12 +52,18 @@ export function toQueryResponseXml(
 /** How one protocol names elements: a member's element, and a list entry's (EC2 `item`, Query `member`). */
 interface Naming {
   readonly element: (memberName: string, member: Member) => string;
-  readonly listEntry: string;
+  readonly entryOpen: string;
+  readonly entryClose: string;
   /** Each structure's plan under this naming, built on first use. */
   readonly plans: WeakMap<StructureShape, MemberPlan>;
 }
-const EC2_NAMING: Naming = { element: xmlName, listEntry: 'item', plans: new WeakMap() };
-const QUERY_NAMING: Naming = { element: (memberName, member) => member.xml ?? memberName, listEntry: 'member', plans: new WeakMap() };
+const EC2_NAMING: Naming = { element: xmlName, entryOpen: '<item>', entryClose: '</item>', plans: new WeakMap() };
+const QUERY_NAMING: Naming = {
+  element: (memberName, member) => member.xml ?? memberName,
+  entryOpen: '<member>',
+  entryClose: '</member>',
+  plans: new WeakMap(),
+};
 
 /** A structure's members in shape order, with their tags written out once rather than per answer. */
 interface MemberStep {
@@ -67,9 +73,6 @@ interface MemberStep {
   /** `<element/>`: an empty list. */
   readonly empty: string;
   readonly shape: Shape;
-  /** For a list: the tags of each entry. */
-  readonly entryOpen: string;
-  readonly entryClose: string;
 }
 type MemberPlan = readonly MemberStep[];
 
@@ -84,8 +87,6 @@ function planOf(shape: StructureShape, naming: Naming): MemberPlan {
         close: `</${element}>`,
         empty: `<${element}/>`,
         shape: member.shape,
-        entryOpen: `<${naming.listEntry}>`,
-        entryClose: `</${naming.listEntry}>`,
       };
     });
     naming.plans.set(shape, plan);
@@ -105,7 +106,7 @@ function writeMembers(value: Record<string, unknown>, shape: StructureShape, nam
         continue;
       }
       xml += step.open;
-      for (const item of items) xml += step.entryOpen + writeValue(item, step.shape.member, naming) + step.entryClose;
+      for (const item of items) xml += naming.entryOpen + writeValue(item, step.shape.member, naming) + naming.entryClose;
       xml += step.close;
     } else {
       xml += step.open + writeValue(memberValue, step.shape, naming) + step.close;
@@ -122,7 +123,7 @@ function writeValue(value: unknown, shape: Shape, naming: Naming): string {
     case 'list': {
       // A list directly inside a list: not in any EC2 or STS output shape, written as EC2 would.
       let xml = '';
-      for (const item of value as readonly unknown[]) xml += `<${naming.listEntry}>${writeValue(item, shape.member, naming)}</${naming.listEntry}>`;
+      for (const item of value as readonly unknown[]) xml += naming.entryOpen + writeValue(item, shape.member, naming) + naming.entryClose;
       return xml;
     }
     case 'boolean':
