@@ -122,5 +122,5 @@ export async function measure(target, requests, { connections, durationSeconds }
 
   latencies.sort((a, b) => a - b);
   const percentile = (p) => (latencies.length === 0 ? undefined : latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]);
-  return { requestsPerSecond: ok / elapsedSeconds, p50Ms: percentile(50), p99Ms: percentile(99), ok, failed };
+  return { requestsPerSecond: ok / elapsedSeconds, p50Ms: percentile(50), p99Ms: percentile(99), ok, failed, elapsedSeconds, latencies };
 }

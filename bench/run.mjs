@@ -31,8 +31,8 @@ const { values: options } = parseArgs({
 });
 
 const settings = options.quick
-  ? { durationSeconds: 1.5, warmupSeconds: 0.3, extraColdStarts: 0, authorizeGroups: 200, seededRules: 100_000, resets: 100, motoResets: 30 }
-  : { durationSeconds: 8, warmupSeconds: 1, extraColdStarts: 4, authorizeGroups: 1000, seededRules: 100_000, resets: 1000, motoResets: 200 };
+  ? { durationSeconds: 1.5, rounds: 1, warmupSeconds: 0.3, extraColdStarts: 0, authorizeGroups: 200, seededRules: 100_000, resets: 100, motoResets: 30 }
+  : { durationSeconds: 8, rounds: 4, warmupSeconds: 1, extraColdStarts: 4, authorizeGroups: 1000, seededRules: 100_000, resets: 1000, motoResets: 200 };
 const connections = Number(options.connections);
 const outDir = join(root, '.bench');
 mkdirSync(outDir, { recursive: true });
@@ -72,7 +72,7 @@ const record = (row) => {
 };
 
 async function main() {
-  process.stderr.write(`bench: ${options.quick ? 'quick' : 'full'} run, ${connections} connections, ${settings.durationSeconds}s per measurement\n`);
+  process.stderr.write(`bench: ${options.quick ? 'quick' : 'full'} run, ${connections} connections, ${settings.durationSeconds}s per measurement in ${settings.rounds} alternating slice(s)\n`);
   if (!motoServer) process.stderr.write('bench: moto_server not found on PATH (or --no-moto): measuring without it\n');
 
   // ---- cold start: throwaway spawns first, then the ones the scenarios run against
@@ -103,16 +103,45 @@ async function main() {
   report();
 }
 
-/** Runs one scenario on each target in turn: a warm-up, then the measurement, then RSS. */
+/**
+ * Runs one scenario on every target: a warm-up each, then the measurement in `settings.rounds`
+ * slices, the targets taking turns slice by slice, so a noisy moment on the shared machine falls on
+ * all of them rather than on one. Rates, CPU and latency percentiles are over all slices together.
+ */
 async function scenario(name, targets, requestsOf, note) {
+  const runs = [];
   for (const target of targets) {
     const requests = requestsOf(target);
     if (!requests) continue;
     await measure(target, requests, { connections, durationSeconds: settings.warmupSeconds });
-    const cpuBefore = target.cpuSeconds();
-    const result = await measure(target, requests, { connections, durationSeconds: settings.durationSeconds });
-    const cpuUsPerRequest = ((target.cpuSeconds() - cpuBefore) * 1e6) / (result.ok + result.failed);
-    record({ scenario: name, target: target.name, ...result, cpuUsPerRequest, rssMb: target.rssMb(), note: note?.(target) });
+    runs.push({ target, requests, ok: 0, failed: 0, seconds: 0, cpuSeconds: 0, latencies: [] });
+  }
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const run of runs) {
+      const cpuBefore = run.target.cpuSeconds();
+      const slice = await measure(run.target, run.requests, { connections, durationSeconds: settings.durationSeconds / settings.rounds });
+      run.cpuSeconds += run.target.cpuSeconds() - cpuBefore;
+      run.ok += slice.ok;
+      run.failed += slice.failed;
+      run.seconds += slice.elapsedSeconds;
+      run.latencies.push(...slice.latencies);
+    }
+  }
+  for (const run of runs) {
+    const latencies = run.latencies.sort((a, b) => a - b);
+    const percentile = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+    record({
+      scenario: name,
+      target: run.target.name,
+      requestsPerSecond: run.ok / run.seconds,
+      p50Ms: percentile(50),
+      p99Ms: percentile(99),
+      ok: run.ok,
+      failed: run.failed,
+      cpuUsPerRequest: (run.cpuSeconds * 1e6) / (run.ok + run.failed),
+      rssMb: run.target.rssMb(),
+      note: note?.(run.target),
+    });
   }
 }
 
