@@ -305,8 +305,17 @@ function targetChecks(find) {
   const small = find('DescribeSecurityGroupRules group-id, 100 in store', OURS);
   const big = find('DescribeSecurityGroupRules group-id, 100k in store', OURS);
   if (small && big) {
+    // The ceiling does the same work in both scenarios, so its own change between them is the
+    // machine's drift (other tenants, frequency); ours is judged against that.
     const ratio = big.cpuUsPerRequest / small.cpuUsPerRequest;
-    check('DescribeSecurityGroupRules by group-id costs the same with 100 and 100k rules (CPU/request within 25%)', `${ratio.toFixed(2)}x`, ratio < 1.25);
+    const ceilingSmall = find('DescribeSecurityGroupRules group-id, 100 in store', 'ceiling');
+    const ceilingBig = find('DescribeSecurityGroupRules group-id, 100k in store', 'ceiling');
+    const drift = ceilingSmall && ceilingBig ? ceilingBig.cpuUsPerRequest / ceilingSmall.cpuUsPerRequest : 1;
+    check(
+      'DescribeSecurityGroupRules by group-id costs the same with 100 and 100k rules (CPU/request within 25%, net of the ceiling\'s drift between the two)',
+      `${ratio.toFixed(2)}x; the ceiling's ${drift.toFixed(2)}x; net ${(ratio / drift).toFixed(2)}x`,
+      ratio / drift < 1.25,
+    );
   }
   const cold = find('cold start (spawn → first answer)', OURS);
   const coldCeiling = find('cold start (spawn → first answer)', 'ceiling');
