@@ -32,7 +32,7 @@ const { values: options } = parseArgs({
 
 const settings = options.quick
   ? { durationSeconds: 1.5, rounds: 1, warmupSeconds: 0.3, extraColdStarts: 0, authorizeGroups: 200, seededRules: 100_000, resets: 100, motoResets: 30 }
-  : { durationSeconds: 8, rounds: 4, warmupSeconds: 1, extraColdStarts: 4, authorizeGroups: 1000, seededRules: 100_000, resets: 1000, motoResets: 200 };
+  : { durationSeconds: 8, rounds: 4, warmupSeconds: 1, extraColdStarts: 8, authorizeGroups: 1000, seededRules: 100_000, resets: 1000, motoResets: 200 };
 const connections = Number(options.connections);
 const outDir = join(root, '.bench');
 mkdirSync(outDir, { recursive: true });
@@ -92,7 +92,7 @@ async function main() {
   }
   for (const target of targets) {
     const times = coldStarts.get(target.name).sort((a, b) => a - b);
-    record({ scenario: 'cold start (spawn → first answer)', target: target.name, coldStartMs: times[Math.floor(times.length / 2)], samples: times.length, rssMb: target.rssMb() });
+    record({ scenario: 'cold start (spawn → first answer)', target: target.name, coldStartMs: times[Math.floor(times.length / 2)], samplesMs: times.map(Math.round), rssMb: target.rssMb() });
   }
 
   try {
