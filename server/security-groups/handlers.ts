@@ -320,10 +320,15 @@ export function describeSecurityGroups(
   const NO_RULES: RuleRecord[] = [];
   groups = groups.filter((group) => matchesGroup({ group, rules: NO_RULES, groupNameOf } satisfies GroupWithRules));
 
-  /** The visible rules of these groups: one query for all rules when there are many, else one per group. */
+  /**
+   * The visible rules of these groups: one query for all the account's rules when the groups are
+   * most of its groups (fewer round trips), else one query per group (a page of 25 groups out of
+   * 1,000 must not read 100,000 rules).
+   */
   const rulesOf = (chosen: readonly GroupRecord[]): Map<string, RuleRecord[]> => {
     const byGroup = new Map<string, RuleRecord[]>();
-    const rules = chosen.length > 20 ? store.listRules(ctx.scope) : chosen.flatMap((g) => store.rulesOfGroup(g.groupId));
+    const mostOfTheAccount = chosen.length > 20 && chosen.length * 2 >= store.countGroups(ctx.scope);
+    const rules = mostOfTheAccount ? store.listRules(ctx.scope) : chosen.flatMap((g) => store.rulesOfGroup(g.groupId));
     for (const rule of rules) {
       if (!isVisible(rule.ruleId)) continue;
       let list = byGroup.get(rule.groupId);

@@ -57,6 +57,16 @@ describe('DescribeSecurityGroups reads', () => {
     expect(page.slice(1)).toEqual(ids.slice(0, 4));
   });
 
+  it('one query per group for a page of many groups out of many more', async () => {
+    const { app, store } = await storeWithGroups(60);
+    const listRules = vi.spyOn(store, 'listRules');
+    const rulesOfGroup = vi.spyOn(store, 'rulesOfGroup');
+    const answer = await post(app, { Action: 'DescribeSecurityGroups', MaxResults: '25' });
+    expect(groupIdsOf(answer.body)).toHaveLength(25);
+    expect(listRules).not.toHaveBeenCalled();
+    expect(rulesOfGroup).toHaveBeenCalledTimes(25);
+  });
+
   it('all rules once when a rule filter has to look at many groups', async () => {
     const { app, store } = await storeWithGroups(30);
     const listRules = vi.spyOn(store, 'listRules');
