@@ -4,7 +4,8 @@
  *
  * `--max-semi-space-size=4` (here, in `npm start` and in the image's CMD): every request's garbage
  * dies young, and V8's default 16 MiB semi-spaces only kept ~25 MB more memory resident
- * (issue 5: under 150 MB with 100,000 rules) without a measurable gain in speed.
+ * (issue 5: under 150 MB with 100,000 rules) without a measurable gain in speed. The flag itself
+ * costs ~25-30 ms of start-up; the README's Performance section has the measurements.
  */
 import { ConfigError, HELP, loadConfig } from './config.js';
 import { startEmulator } from './emulator.js';
