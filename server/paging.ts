@@ -37,9 +37,14 @@ export interface Page<T> {
   readonly nextToken: string | undefined;
 }
 
+/** The `seq` a page starts after: the request's NextToken, or 0 for the first page. */
+export function pageStartsAfter(request: PageRequest): number {
+  return request.NextToken === undefined ? 0 : decodeToken(request.NextToken);
+}
+
 /** Returns one page of `items` (already filtered and in `seq` order) and the token for the next. */
 export function takePage<T extends { readonly seq: number }>(items: readonly T[], request: PageRequest): Page<T> {
-  const after = request.NextToken === undefined ? 0 : decodeToken(request.NextToken);
+  const after = pageStartsAfter(request);
   const start = after === 0 ? 0 : firstIndexAfter(items, after);
   const limit = request.MaxResults;
   if (limit === undefined) return { items: items.slice(start), nextToken: undefined };

@@ -179,6 +179,15 @@ export function createStore(db: Db) {
     // Rules with their tags in one query: what DescribeSecurityGroup(Rule)s spend most of their time on.
     rulesOfGroup: db.prepare<[string], string>(rulesWithTagsAsJson('r.group_id = ?')).pluck(true),
     rulesOfScope: db.prepare<[string, string], string>(rulesWithTagsAsJson('r.account_id = ? AND r.region = ?')).pluck(true),
+    // One page of an account's rules in `seq` order, straight from rules_by_scope: paging through
+    // 100,000 rules reads each rule once, not all of them per page.
+    rulesOfScopeAfter: db
+      .prepare<[string, string, number, number], string>(
+        `SELECT json_group_array(json_array(${RULE_TAG_COLUMNS}) ORDER BY r.seq, t.seq)
+         FROM (SELECT * FROM security_group_rules WHERE account_id = ? AND region = ? AND seq > ? ORDER BY seq LIMIT ?) r
+         LEFT JOIN tags t ON t.resource_id = r.rule_id`,
+      )
+      .pluck(true),
     // Authorize's duplicate check: one probe of the unique index.
     ruleExists: db
       .prepare<[string, number, string, number, number, string, string], number>(
@@ -540,6 +549,10 @@ export function createStore(db: Db) {
     },
     listRules(scope: Scope): Sequenced<RuleRecord>[] {
       return mapRuleTagRows(JSON.parse(sql.rulesOfScope.get(scope.accountId, scope.region)!) as RuleTagRow[]);
+    },
+    /** Up to `limit` of the account's rules whose `seq` is above `afterSeq`, in `seq` order. */
+    listRulesAfter(scope: Scope, afterSeq: number, limit: number): Sequenced<RuleRecord>[] {
+      return mapRuleTagRows(JSON.parse(sql.rulesOfScopeAfter.get(scope.accountId, scope.region, afterSeq, limit)!) as RuleTagRow[]);
     },
     /** Whether the group already has this rule (everything but the description equal). */
     ruleExists(groupId: string, direction: Direction, rule: RuleFootprint): boolean {

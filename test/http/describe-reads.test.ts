@@ -76,3 +76,30 @@ describe('DescribeSecurityGroups reads', () => {
     expect(listRules).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('DescribeSecurityGroupRules reads', () => {
+  const ruleIdsOf = (body: string): string[] =>
+    ((parseXml(body).DescribeSecurityGroupRulesResponse.securityGroupRuleSet?.item ?? []) as { securityGroupRuleId: string }[]).map(
+      (r) => r.securityGroupRuleId,
+    );
+
+  it('one page at a time without filters: the pages add up to the unpaged answer, and no page reads every rule', async () => {
+    const { app, store } = await storeWithGroups(12);
+    const everything = ruleIdsOf((await post(app, { Action: 'DescribeSecurityGroupRules' })).body);
+    // 12 groups with one egress rule each, and the default group's two rules.
+    expect(everything).toHaveLength(14);
+    const listRules = vi.spyOn(store, 'listRules');
+    const paged: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const answer = await post(app, { Action: 'DescribeSecurityGroupRules', MaxResults: '5', ...(token ? { NextToken: token } : {}) });
+      paged.push(...ruleIdsOf(answer.body));
+      token = answer.xml.DescribeSecurityGroupRulesResponse.nextToken as string | undefined;
+      pages += 1;
+    } while (token);
+    expect(paged).toEqual(everything);
+    expect(pages).toBe(3);
+    expect(listRules).not.toHaveBeenCalled();
+  });
+});

@@ -41,6 +41,7 @@ const HOT_QUERIES: Record<string, RegExp> = {
   'the groups of an account and region': new RegExp(`^${GROUP_COLUMNS} WHERE account_id = \\? AND region = \\?`),
   'the rules of an account and region, with their tags':
     /^SELECT json_group_array\(json_array\(r\.seq,[\s\S]*FROM security_group_rules r LEFT JOIN tags t[\s\S]*WHERE r\.account_id = \? AND r\.region = \?/,
+  'a page of the rules of an account and region': /^SELECT json_group_array[\s\S]*FROM \(SELECT \* FROM security_group_rules WHERE account_id = \? AND region = \? AND seq > \?/,
   'the tags of one resource': /^SELECT resource_id, key, value FROM tags WHERE resource_id = \?/,
   'the rules that reference a group (DependencyViolation)': /^SELECT count\(\*\) AS n FROM security_group_rules WHERE peer = \? AND peer_kind = 'sg'/,
 };
