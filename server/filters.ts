@@ -28,11 +28,26 @@ export interface FilterTable<R> {
 
 export type Predicate<R> = (record: R) => boolean;
 
+/** One of the request's filters, validated and compiled. */
+export interface CompiledFilter<R> {
+  readonly name: string;
+  readonly test: Predicate<R>;
+}
+
+/** Validates the request's filters in request order (the first bad one is the error) and compiles each. */
+export function compileEachFilter<R>(filters: readonly Filter[] | undefined, table: FilterTable<R>): CompiledFilter<R>[] {
+  return (filters ?? []).map((filter) => ({ name: filter.Name ?? '', test: compileOne(filter, table) }));
+}
+
+/** A record matches when every one of these filters matches it (AND). */
+export function allOf<R>(compiled: readonly CompiledFilter<R>[]): Predicate<R> {
+  if (compiled.length === 0) return () => true;
+  return (record) => compiled.every((filter) => filter.test(record));
+}
+
 /** Validates the request's filters and returns one predicate for all of them. */
 export function compileFilters<R>(filters: readonly Filter[] | undefined, table: FilterTable<R>): Predicate<R> {
-  if (!filters || filters.length === 0) return () => true;
-  const tests: Predicate<R>[] = filters.map((filter) => compileOne(filter, table));
-  return (record) => tests.every((test) => test(record));
+  return allOf(compileEachFilter(filters, table));
 }
 
 function compileOne<R>(filter: Filter, table: FilterTable<R>): Predicate<R> {

@@ -45,10 +45,12 @@ function ruleFilters(direction: Direction, prefix: string): FilterTable<GroupWit
   };
 }
 
-const RULE_FILTER_PREFIXES = ['ip-permission.', 'egress.ip-permission.'];
+/** The two families of rule filters, by the direction they look at. */
+const RULE_FILTER_FAMILIES = { ingress: 'ip-permission', egress: 'egress.ip-permission' } as const;
+
 /** Whether a DescribeSecurityGroups filter looks at the group's rules (the others need only the group). */
-export function isRuleFilter(name: string | undefined): boolean {
-  return name !== undefined && RULE_FILTER_PREFIXES.some((prefix) => name.startsWith(prefix));
+export function isRuleFilter(name: string): boolean {
+  return Object.values(RULE_FILTER_FAMILIES).some((family) => name.startsWith(`${family}.`));
 }
 
 export const SECURITY_GROUP_FILTERS: FilterTable<GroupWithRules> = {
@@ -59,8 +61,8 @@ export const SECURITY_GROUP_FILTERS: FilterTable<GroupWithRules> = {
     'group-name': { values: (g) => [g.group.groupName] },
     'owner-id': { values: (g) => [g.group.ownerId] },
     'vpc-id': { values: (g) => [g.group.vpcId], validate: namedValueCheck('vpc-id', isVpcId) },
-    ...ruleFilters('ingress', 'ip-permission'),
-    ...ruleFilters('egress', 'egress.ip-permission'),
+    ...ruleFilters('ingress', RULE_FILTER_FAMILIES.ingress),
+    ...ruleFilters('egress', RULE_FILTER_FAMILIES.egress),
   },
 };
 

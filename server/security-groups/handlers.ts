@@ -24,7 +24,7 @@ import { ruleIdentity, type Direction, type GroupFacts, type GroupRecord, type R
 import { defaultEgressRules, type Sequenced } from '../../store/store.js';
 import { assertWithinQuota, ruleWeights } from './quota.js';
 import type { Deps, RequestContext } from '../context.js';
-import { compileFilters } from '../filters.js';
+import { allOf, compileEachFilter, compileFilters } from '../filters.js';
 import { pageStartsAfter, takePage, validatePageRequest, type Page } from '../paging.js';
 import { tagsFromSpecifications } from '../tags/rules.js';
 import { isRuleFilter, SECURITY_GROUP_FILTERS, SECURITY_GROUP_RULE_FILTERS, type GroupWithRules } from './filters.js';
@@ -282,13 +282,12 @@ export function describeSecurityGroups(
   deps: Deps,
 ): DescribeSecurityGroupsResult {
   validatePageRequest(input);
-  compileFilters(input.Filters, SECURITY_GROUP_FILTERS); // every filter checked, in request order
   // Filters on the group itself go first, so rules are read only for the groups they leave: a lookup
   // by name and VPC (Ansible, Terraform data sources) stays cheap however many rules the store holds.
-  const filters = input.Filters ?? [];
-  const matchesGroup = compileFilters(filters.filter((f) => !isRuleFilter(f.Name)), SECURITY_GROUP_FILTERS);
-  const ruleFilters = filters.filter((f) => isRuleFilter(f.Name));
-  const matchesRules = compileFilters(ruleFilters, SECURITY_GROUP_FILTERS);
+  const filters = compileEachFilter(input.Filters, SECURITY_GROUP_FILTERS);
+  const matchesGroup = allOf(filters.filter((f) => !isRuleFilter(f.name)));
+  const ruleFilters = filters.filter((f) => isRuleFilter(f.name));
+  const matchesRules = allOf(ruleFilters);
   const { store } = deps;
   const { isVisible } = deps.realism; // new resources hide for a while under eventual consistency
 
