@@ -30,7 +30,8 @@ function planOf(db: Db, sql: string): string[] {
 
 const GROUP_COLUMNS = String.raw`SELECT seq, group_id, account_id, vpc_id, group_name, description, is_default FROM security_groups`;
 const HOT_QUERIES: Record<string, RegExp> = {
-  'rules of a group, with their tags': /^SELECT json_group_array\(json_array\(r\.seq,[\s\S]*FROM security_group_rules r LEFT JOIN tags t[\s\S]*WHERE r\.group_id = \?/,
+  'rules of a group, with their tags':
+    /^SELECT json_group_array\(json_array\(r\.seq,[\s\S]*FROM \(SELECT \* FROM security_group_rules WHERE group_id = \?\) r LEFT JOIN tags t/,
   'a duplicate-rule probe':
     /^SELECT 1 FROM security_group_rules\s+WHERE group_id = \? AND is_egress = \? AND ip_protocol = \? AND from_port = \? AND to_port = \? AND peer_kind = \? AND peer = \?/,
   "a group's rule-quota count": /^SELECT sum\(peer_kind = 'ipv4'\)[\s\S]*FROM security_group_rules WHERE group_id = \?/,
@@ -40,8 +41,9 @@ const HOT_QUERIES: Record<string, RegExp> = {
   'a group by name in its VPC': new RegExp(`^${GROUP_COLUMNS} WHERE vpc_id = \\? AND group_name_key = \\?`),
   'the groups of an account and region': new RegExp(`^${GROUP_COLUMNS} WHERE account_id = \\? AND region = \\?`),
   'the rules of an account and region, with their tags':
-    /^SELECT json_group_array\(json_array\(r\.seq,[\s\S]*FROM security_group_rules r LEFT JOIN tags t[\s\S]*WHERE r\.account_id = \? AND r\.region = \?/,
-  'a page of the rules of an account and region': /^SELECT json_group_array[\s\S]*FROM \(SELECT \* FROM security_group_rules WHERE account_id = \? AND region = \? AND seq > \?/,
+    /^SELECT json_group_array\(json_array\(r\.seq,[\s\S]*FROM \(SELECT \* FROM security_group_rules WHERE account_id = \? AND region = \?\) r LEFT JOIN tags t/,
+  'a page of the rules of an account and region':
+    /^SELECT json_group_array[\s\S]*FROM \(SELECT \* FROM security_group_rules WHERE account_id = \? AND region = \? AND seq > \?/,
   'the tags of one resource': /^SELECT resource_id, key, value FROM tags WHERE resource_id = \?/,
   'the rules that reference a group (DependencyViolation)': /^SELECT count\(\*\) AS n FROM security_group_rules WHERE peer = \? AND peer_kind = 'sg'/,
 };
