@@ -165,8 +165,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
       // Anything else Fastify rejects before our handler (malformed HTTP, aborted bodies).
       return sendError(request, reply, ec2Error('InvalidHttpRequest', 'Unable to parse request'));
     }
-    request.log.error({ err: error, requestId: setAnswerHeaders(request, reply) }, 'unexpected error');
-    return sendError(request, reply, ec2Error('InternalError'));
+    const answer = sendError(request, reply, ec2Error('InternalError'));
+    request.log.error({ err: error, requestId: request.ec2RequestId }, 'unexpected error');
+    return answer;
   });
 
   return app;
