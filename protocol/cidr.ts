@@ -126,3 +126,33 @@ export function parseCidr(raw: string): ParsedCidr | undefined {
   const family = 'v4' in cidr.address && cidr.address.v4 === true ? 'ipv4' : 'ipv6';
   return { canonical: `${cidr.addressStart.correctForm()}/${prefix}`, family, prefix };
 }
+
+// ---------------------------------------------------------------- IPv4 address arithmetic (subnets, interfaces)
+
+const IPV4_ADDRESS = /^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$/;
+
+/** A dotted IPv4 address as a number, or undefined if it is not one (no leading zeros, as EC2). */
+export function ipv4ToNumber(address: string): number | undefined {
+  const match = IPV4_ADDRESS.exec(address);
+  if (!match) return undefined;
+  const octets = [Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4])];
+  if (octets.some((octet) => octet > 255)) return undefined;
+  return ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
+}
+
+export function numberToIpv4(value: number): string {
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+}
+
+/** First and last address of a canonical IPv4 CIDR (`10.0.1.0/24` → 10.0.1.0 … 10.0.1.255). */
+export function ipv4Range(canonicalCidr: string): { readonly first: number; readonly last: number } {
+  const slash = canonicalCidr.indexOf('/');
+  const first = ipv4ToNumber(canonicalCidr.slice(0, slash))!;
+  const prefix = Number(canonicalCidr.slice(slash + 1));
+  return { first, last: first + 2 ** (32 - prefix) - 1 };
+}
+
+/** Whether two IPv4 ranges share any address. */
+export function ipv4RangesOverlap(a: { first: number; last: number }, b: { first: number; last: number }): boolean {
+  return a.first <= b.last && b.first <= a.last;
+}

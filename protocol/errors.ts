@@ -29,6 +29,7 @@ export const EC2_ERRORS = {
   MissingParameter: { status: 400, message: (name) => `The request must contain the parameter ${name}` },
   InvalidParameterValue: { status: 400, message: (text) => text },
   InvalidParameterCombination: { status: 400, message: (text) => text },
+  InvalidParameter: { status: 400, message: (text) => text },
   InvalidHttpRequest: { status: 400, message: (reason) => `The HTTP request is invalid. Reason: ${reason}` },
   RequestEntityTooLarge: {
     status: 413,
@@ -71,12 +72,29 @@ export const EC2_ERRORS = {
   },
   VPCIdNotSpecified: { status: 400, message: () => 'No default VPC for this user' },
   'InvalidPrefixListID.NotFound': { status: 400, message: (id) => `The prefix list ID '${id}' does not exist` },
-  // ---- network interfaces (none exist here; ids are still checked) ----
+  // ---- network interfaces ----
   'InvalidNetworkInterfaceID.NotFound': {
     status: 400,
     message: (id) => `The networkInterface ID '${id}' does not exist`,
   },
-  'InvalidNetworkInterfaceID.Malformed': { status: 400, message: (id) => `Invalid id: "${id}" (expecting "eni-...")` },
+  // Lower-case `Id` in this one code, as AWS spells it.
+  'InvalidNetworkInterfaceId.Malformed': { status: 400, message: (id) => `Invalid id: "${id}" (expecting "eni-...")` },
+  SecurityGroupsPerInterfaceLimitExceeded: {
+    status: 400,
+    message: () => 'The maximum number of security groups per interface has been reached.',
+  },
+  'InvalidIPAddress.InUse': { status: 400, message: () => 'The specified address is already in use' },
+  InsufficientFreeAddressesInSubnet: {
+    status: 400,
+    message: () => "There aren't sufficient free Ipv4 addresses or prefixes",
+  },
+  // ---- subnets, network ACLs, route tables ----
+  'InvalidSubnetID.NotFound': { status: 400, message: (id) => `The subnet ID '${id}' does not exist` },
+  'InvalidSubnetID.Malformed': { status: 400, message: (id) => `Invalid id: "${id}" (expecting "subnet-...")` },
+  'InvalidSubnet.Range': { status: 400, message: (cidr) => `The CIDR '${cidr}' is invalid.` },
+  'InvalidSubnet.Conflict': { status: 400, message: (cidr) => `The CIDR '${cidr}' conflicts with another subnet` },
+  'InvalidNetworkAclID.NotFound': { status: 400, message: (id) => `The networkAcl ID '${id}' does not exist` },
+  'InvalidRouteTableID.NotFound': { status: 400, message: (id) => `The routeTable ID '${id}' does not exist` },
   DefaultVpcAlreadyExists: {
     status: 400,
     message: () => 'A Default VPC already exists for this account in this region.',

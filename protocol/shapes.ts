@@ -158,6 +158,138 @@ const Vpc = struct({
   DhcpOptionsId: string,
 });
 
+// ---------------------------------------------------------------- the network around the groups
+
+const AttributeBooleanValue = struct({ Value: boolean });
+const AttributeValue = struct({ Value: string });
+/** Outputs of the network resources name their tags `TagSet` (element `tagSet`), not `Tags`. */
+const TagSet = list(Tag);
+const GroupIdentifiers = named(list(struct({ GroupId: string, GroupName: string })), { xml: 'groupSet' });
+/** `SecurityGroupId.N` on the way in. */
+const SecurityGroupIds = named(list(string), { wire: 'SecurityGroupId' });
+
+const NetworkAcl = struct({
+  Associations: named(list(struct({ NetworkAclAssociationId: string, NetworkAclId: string, SubnetId: string })), {
+    xml: 'associationSet',
+  }),
+  Entries: named(
+    list(
+      struct({
+        CidrBlock: string,
+        Egress: boolean,
+        Ipv6CidrBlock: string,
+        Protocol: string,
+        RuleAction: string,
+        RuleNumber: integer,
+      }),
+    ),
+    { xml: 'entrySet' },
+  ),
+  IsDefault: named(boolean, { xml: 'default' }),
+  NetworkAclId: string,
+  Tags,
+  VpcId: string,
+  OwnerId: string,
+});
+
+const RouteTable = struct({
+  Associations: named(
+    list(
+      struct({
+        Main: boolean,
+        RouteTableAssociationId: string,
+        RouteTableId: string,
+        SubnetId: string,
+        AssociationState: struct({ State: string, StatusMessage: string }),
+      }),
+    ),
+    { xml: 'associationSet' },
+  ),
+  PropagatingVgws: named(list(struct({ GatewayId: string })), { xml: 'propagatingVgwSet' }),
+  RouteTableId: string,
+  Routes: named(
+    list(
+      struct({
+        DestinationCidrBlock: string,
+        DestinationIpv6CidrBlock: string,
+        GatewayId: string,
+        Origin: string,
+        State: string,
+      }),
+    ),
+    { xml: 'routeSet' },
+  ),
+  Tags,
+  VpcId: string,
+  OwnerId: string,
+});
+
+const Subnet = struct({
+  AvailabilityZoneId: string,
+  MapCustomerOwnedIpOnLaunch: boolean,
+  OwnerId: string,
+  AssignIpv6AddressOnCreation: boolean,
+  Ipv6CidrBlockAssociationSet: list(
+    struct({ AssociationId: string, Ipv6CidrBlock: string, Ipv6CidrBlockState: struct({ State: string, StatusMessage: string }) }),
+  ),
+  Tags,
+  SubnetArn: string,
+  EnableDns64: boolean,
+  Ipv6Native: boolean,
+  PrivateDnsNameOptionsOnLaunch: struct({
+    HostnameType: string,
+    EnableResourceNameDnsARecord: boolean,
+    EnableResourceNameDnsAAAARecord: boolean,
+  }),
+  BlockPublicAccessStates: struct({ InternetGatewayBlockMode: string }),
+  SubnetId: string,
+  State: string,
+  VpcId: string,
+  CidrBlock: string,
+  AvailableIpAddressCount: integer,
+  AvailabilityZone: string,
+  DefaultForAz: boolean,
+  MapPublicIpOnLaunch: boolean,
+});
+
+const AvailabilityZone = struct({
+  OptInStatus: string,
+  Messages: named(list(struct({ Message: string })), { xml: 'messageSet' }),
+  RegionName: string,
+  ZoneName: string,
+  ZoneId: string,
+  GroupName: string,
+  NetworkBorderGroup: string,
+  ZoneType: string,
+  GroupLongName: string,
+  State: named(string, { xml: 'zoneState' }),
+});
+
+const NetworkInterface = struct({
+  AvailabilityZone: string,
+  Description: string,
+  Groups: GroupIdentifiers,
+  InterfaceType: string,
+  Ipv6Addresses: named(list(struct({ Ipv6Address: string, IsPrimaryIpv6: boolean })), { xml: 'ipv6AddressesSet' }),
+  MacAddress: string,
+  NetworkInterfaceId: string,
+  OwnerId: string,
+  PrivateDnsName: string,
+  PrivateIpAddress: string,
+  PrivateIpAddresses: named(list(struct({ Primary: boolean, PrivateDnsName: string, PrivateIpAddress: string })), {
+    xml: 'privateIpAddressesSet',
+  }),
+  RequesterManaged: boolean,
+  SourceDestCheck: boolean,
+  Status: string,
+  SubnetId: string,
+  TagSet: named(TagSet, { xml: 'tagSet' }),
+  VpcId: string,
+  Ipv6Native: boolean,
+  Operator: struct({ Managed: boolean }),
+  AvailabilityZoneId: string,
+});
+
 const Paging = { MaxResults: integer, NextToken: string };
 /** The pre-IpPermissions way of describing one ingress rule (aws-reference §4.6). */
 const FlatRule = {
@@ -264,19 +396,6 @@ export const OPERATION_SHAPES = {
     input: struct({ ...DryRun, ...RuleDescriptionUpdates }),
     output: struct({ ...Return }),
   },
-  DescribeNetworkInterfaces: {
-    input: struct({
-      ...DryRun,
-      ...Paging,
-      NetworkInterfaceIds: named(list(string), { wire: 'NetworkInterfaceId' }),
-      Filters,
-    }),
-    // No interfaces exist here, so the item shape is never written; an empty set is.
-    output: struct({
-      NetworkInterfaces: named(list(struct({ NetworkInterfaceId: string })), { xml: 'networkInterfaceSet' }),
-      NextToken: string,
-    }),
-  },
   CreateDefaultVpc: {
     input: struct({ ...DryRun }),
     output: struct({ Vpc }),
@@ -339,6 +458,120 @@ export const OPERATION_SHAPES = {
     input: struct({ ...DryRun, VpcId: string }),
     // The model has no output shape; the API reference documents `return`.
     output: struct({ ...Return }),
+  },
+  // ---- what Terraform's aws_vpc reads besides the VPC (server/vpcs/attributes.ts, server/vpcs/network.ts)
+  DescribeVpcAttribute: {
+    input: struct({ ...DryRun, Attribute: string, VpcId: string }),
+    output: struct({
+      EnableDnsHostnames: AttributeBooleanValue,
+      EnableDnsSupport: AttributeBooleanValue,
+      EnableNetworkAddressUsageMetrics: AttributeBooleanValue,
+      VpcId: string,
+    }),
+  },
+  ModifyVpcAttribute: {
+    // The model has no DryRun member here; AWS answers UnknownParameter for it, as this shape does.
+    input: struct({
+      VpcId: string,
+      EnableDnsHostnames: AttributeBooleanValue,
+      EnableDnsSupport: AttributeBooleanValue,
+      EnableNetworkAddressUsageMetrics: AttributeBooleanValue,
+    }),
+    // The model has no output shape; the API reference documents `return`.
+    output: struct({ ...Return }),
+  },
+  DescribeNetworkAcls: {
+    input: struct({ ...DryRun, ...Paging, NetworkAclIds: named(list(string), { wire: 'NetworkAclId' }), Filters }),
+    output: struct({ NetworkAcls: named(list(NetworkAcl), { xml: 'networkAclSet' }), NextToken: string }),
+  },
+  DescribeRouteTables: {
+    input: struct({ ...DryRun, ...Paging, RouteTableIds: named(list(string), { wire: 'RouteTableId' }), Filters }),
+    output: struct({ RouteTables: named(list(RouteTable), { xml: 'routeTableSet' }), NextToken: string }),
+  },
+  // ---- subnets and zones (server/subnets/)
+  CreateSubnet: {
+    input: struct({
+      ...DryRun,
+      VpcId: string,
+      TagSpecifications,
+      AvailabilityZone: string,
+      AvailabilityZoneId: string,
+      CidrBlock: string,
+    }),
+    output: struct({ Subnet }),
+  },
+  DescribeSubnets: {
+    input: struct({ ...DryRun, ...Paging, SubnetIds: named(list(string), { wire: 'SubnetId' }), Filters }),
+    output: struct({ Subnets: named(list(Subnet), { xml: 'subnetSet' }), NextToken: string }),
+  },
+  DeleteSubnet: {
+    input: struct({ ...DryRun, SubnetId: string }),
+    // The model has no output shape; the API reference documents `return`.
+    output: struct({ ...Return }),
+  },
+  DescribeAvailabilityZones: {
+    input: struct({
+      ...DryRun,
+      ZoneNames: named(list(string), { wire: 'ZoneName' }),
+      ZoneIds: named(list(string), { wire: 'ZoneId' }),
+      AllAvailabilityZones: boolean,
+      Filters,
+    }),
+    output: struct({ AvailabilityZones: named(list(AvailabilityZone), { xml: 'availabilityZoneInfo' }) }),
+  },
+  // ---- network interfaces, the members of groups (server/network-interfaces/)
+  CreateNetworkInterface: {
+    input: struct({
+      ...DryRun,
+      SubnetId: string,
+      Description: string,
+      PrivateIpAddress: string,
+      Groups: SecurityGroupIds,
+      PrivateIpAddresses: list(struct({ Primary: boolean, PrivateIpAddress: string })),
+      SecondaryPrivateIpAddressCount: integer,
+      InterfaceType: string,
+      TagSpecifications,
+      ClientToken: string,
+    }),
+    output: struct({ NetworkInterface, ClientToken: string }),
+  },
+  DescribeNetworkInterfaces: {
+    input: struct({
+      ...DryRun,
+      ...Paging,
+      NetworkInterfaceIds: named(list(string), { wire: 'NetworkInterfaceId' }),
+      Filters,
+    }),
+    output: struct({
+      NetworkInterfaces: named(list(NetworkInterface), { xml: 'networkInterfaceSet' }),
+      NextToken: string,
+    }),
+  },
+  DeleteNetworkInterface: {
+    input: struct({ ...DryRun, NetworkInterfaceId: string }),
+    // The model has no output shape; the API reference documents `return`.
+    output: struct({ ...Return }),
+  },
+  ModifyNetworkInterfaceAttribute: {
+    input: struct({
+      ...DryRun,
+      NetworkInterfaceId: string,
+      Description: AttributeValue,
+      SourceDestCheck: AttributeBooleanValue,
+      Groups: SecurityGroupIds,
+    }),
+    // The model has no output shape; the API reference documents `return`.
+    output: struct({ ...Return }),
+  },
+  DescribeNetworkInterfaceAttribute: {
+    input: struct({ ...DryRun, NetworkInterfaceId: string, Attribute: string }),
+    output: struct({
+      Description: AttributeValue,
+      Groups: GroupIdentifiers,
+      NetworkInterfaceId: string,
+      SourceDestCheck: AttributeBooleanValue,
+      AssociatePublicIpAddress: boolean,
+    }),
   },
   // Tags (aws-reference §2F). Create/DeleteTags have no output shape in the model; the API
   // reference documents `return`.

@@ -4,12 +4,17 @@
  */
 import { OPERATION_SHAPES, type OperationName, type OperationShapes } from '../protocol/shapes.js';
 import type { Deps, RequestContext } from './context.js';
+import * as availabilityZones from './availability-zones/handlers.js';
+import * as networkAcls from './network-acls/handlers.js';
 import * as networkInterfaces from './network-interfaces/handlers.js';
 import * as prefixLists from './prefix-lists/handlers.js';
 import * as securityGroups from './security-groups/handlers.js';
 import * as ingress from './security-groups/ingress.js';
 import * as modify from './security-groups/modify.js';
+import * as routeTables from './route-tables/handlers.js';
+import * as subnets from './subnets/handlers.js';
 import * as tags from './tags/handlers.js';
+import * as vpcAttributes from './vpcs/attributes.js';
 import * as vpcs from './vpcs/handlers.js';
 
 export interface Operation {
@@ -34,7 +39,19 @@ const HANDLERS = {
   ModifySecurityGroupRules: modify.modifySecurityGroupRules,
   UpdateSecurityGroupRuleDescriptionsEgress: modify.updateSecurityGroupRuleDescriptionsEgress,
   UpdateSecurityGroupRuleDescriptionsIngress: modify.updateSecurityGroupRuleDescriptionsIngress,
+  DescribeVpcAttribute: vpcAttributes.describeVpcAttribute,
+  ModifyVpcAttribute: vpcAttributes.modifyVpcAttribute,
+  DescribeNetworkAcls: networkAcls.describeNetworkAcls,
+  DescribeRouteTables: routeTables.describeRouteTables,
+  CreateSubnet: subnets.createSubnet,
+  DescribeSubnets: subnets.describeSubnets,
+  DeleteSubnet: subnets.deleteSubnet,
+  DescribeAvailabilityZones: availabilityZones.describeAvailabilityZones,
+  CreateNetworkInterface: networkInterfaces.createNetworkInterface,
   DescribeNetworkInterfaces: networkInterfaces.describeNetworkInterfaces,
+  DeleteNetworkInterface: networkInterfaces.deleteNetworkInterface,
+  ModifyNetworkInterfaceAttribute: networkInterfaces.modifyNetworkInterfaceAttribute,
+  DescribeNetworkInterfaceAttribute: networkInterfaces.describeNetworkInterfaceAttribute,
   CreateTags: tags.createTags,
   DeleteTags: tags.deleteTags,
   DescribeTags: tags.describeTags,

@@ -47,6 +47,8 @@ const CREATED_IDS: Readonly<Record<string, (output: Record<string, any>) => read
   CreateSecurityGroup: (o) => [o.GroupId],
   CreateVpc: (o) => [o.Vpc?.VpcId],
   CreateDefaultVpc: (o) => [o.Vpc?.VpcId],
+  CreateSubnet: (o) => [o.Subnet?.SubnetId],
+  CreateNetworkInterface: (o) => [o.NetworkInterface?.NetworkInterfaceId],
   AuthorizeSecurityGroupEgress: (o) => (o.SecurityGroupRules ?? []).map((r: { SecurityGroupRuleId: string }) => r.SecurityGroupRuleId),
   AuthorizeSecurityGroupIngress: (o) => (o.SecurityGroupRules ?? []).map((r: { SecurityGroupRuleId: string }) => r.SecurityGroupRuleId),
 };

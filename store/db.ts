@@ -5,6 +5,7 @@
  * write is in the OS before COMMIT returns); only a power cut may lose the last commits.
  */
 import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 
 export class DatabaseOpenError extends Error {}
@@ -41,13 +42,14 @@ export function openDatabase(path: string = ':memory:'): Db {
  * Upgrades from older files, in order. A fresh database gets SCHEMA_SQL (the current schema) and
  * the current version at once; a file stamped with version N runs every step above N, each in the
  * same transaction as the new stamp. Version 1 is the first released schema, so there is no step
- * to it. A step is added here (and SCHEMA_VERSION raised) whenever an existing table changes.
+ * to it. A step is added in store/migrations.ts (and SCHEMA_VERSION raised) whenever the schema or
+ * what every resource is born with changes.
  */
 export interface Migration {
   readonly toVersion: number;
   readonly up: (db: Db) => void;
 }
-export const MIGRATIONS: readonly Migration[] = [];
+export { MIGRATIONS };
 
 /** The version a file is stamped with, or undefined for a database this program never opened. */
 export function schemaVersionOf(db: Db): number | undefined {

@@ -32,6 +32,14 @@ export const newVpcId = (): VpcId => `vpc-${randomHex17()}` as VpcId;
 export const newPrefixListId = (): PrefixListId => `pl-${randomHex17()}` as PrefixListId;
 export const newDhcpOptionsId = (): string => `dopt-${randomHex17()}`;
 export const newCidrAssociationId = (): string => `vpc-cidr-assoc-${randomHex17()}`;
+export const newSubnetId = (): string => `subnet-${randomHex17()}`;
+export const newNetworkInterfaceId = (): string => `eni-${randomHex17()}`;
+export const newNetworkAclId = (): string => `acl-${randomHex17()}`;
+export const newNetworkAclAssociationId = (): string => `aclassoc-${randomHex17()}`;
+export const newRouteTableId = (): string => `rtb-${randomHex17()}`;
+export const newRouteTableAssociationId = (): string => `rtbassoc-${randomHex17()}`;
+/** A locally administered unicast MAC (02:…), as EC2 gives interfaces in a VPC. */
+export const newMacAddress = (): string => `02:${randomHex17().slice(0, 10).replace(/(..)(?!$)/g, '$1:')}`;
 
 // AWS treats any short hex suffix as a well-formed id that merely does not exist: `sg-123abc` is
 // InvalidGroup.NotFound (aws-reference B-8), `vpc-deadbeef00000000` InvalidVpcID.NotFound (H-2).
@@ -45,3 +53,11 @@ export const isSecurityGroupId = (s: string): s is SecurityGroupId => SG.test(s)
 export const isSecurityGroupRuleId = (s: string): s is SecurityGroupRuleId => SGR.test(s);
 export const isVpcId = (s: string): s is VpcId => VPC.test(s);
 export const isPrefixListId = (s: string): s is PrefixListId => PL.test(s);
+const SUBNET = wellFormed('subnet');
+const ENI = wellFormed('eni');
+const ACL = wellFormed('acl');
+const RTB = wellFormed('rtb');
+export const isSubnetId = (s: string): boolean => SUBNET.test(s);
+export const isNetworkInterfaceId = (s: string): boolean => ENI.test(s);
+export const isNetworkAclId = (s: string): boolean => ACL.test(s);
+export const isRouteTableId = (s: string): boolean => RTB.test(s);

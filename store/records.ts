@@ -11,6 +11,9 @@ export interface Scope {
 
 export type Direction = 'ingress' | 'egress';
 
+/** A record with the `seq` its describe call pages by. */
+export type Sequenced<T> = T & { readonly seq: number };
+
 /** The one source (ingress) or destination (egress) of a rule. */
 export type Peer =
   | { readonly kind: 'ipv4'; readonly cidr: string }
@@ -67,6 +70,67 @@ export interface VpcRecord {
   readonly isDefault: boolean;
   readonly instanceTenancy: string;
   readonly dhcpOptionsId: string;
+  readonly tags: readonly Tag[];
+  /** DescribeVpcAttribute / ModifyVpcAttribute. */
+  readonly enableDnsSupport: boolean;
+  readonly enableDnsHostnames: boolean;
+  readonly enableNetworkAddressUsageMetrics: boolean;
+}
+
+export type VpcAttributes = Pick<VpcRecord, 'enableDnsSupport' | 'enableDnsHostnames' | 'enableNetworkAddressUsageMetrics'>;
+
+/** A VPC's default network ACL (the only kind there is here). */
+export interface NetworkAclRecord {
+  readonly networkAclId: string;
+  readonly vpcId: string;
+  readonly ownerId: string;
+  readonly isDefault: boolean;
+  readonly tags: readonly Tag[];
+}
+
+/** A VPC's main route table (the only kind there is here). */
+export interface RouteTableRecord {
+  readonly routeTableId: string;
+  readonly vpcId: string;
+  readonly ownerId: string;
+  /** The `rtbassoc-` id of its main association. */
+  readonly mainAssociationId: string | undefined;
+  readonly tags: readonly Tag[];
+}
+
+export interface SubnetRecord {
+  readonly subnetId: string;
+  readonly vpcId: string;
+  readonly ownerId: string;
+  readonly region: string;
+  readonly cidrBlock: string;
+  readonly availabilityZone: string;
+  readonly availabilityZoneId: string;
+  readonly defaultForAz: boolean;
+  readonly mapPublicIpOnLaunch: boolean;
+  readonly networkAclId: string;
+  readonly networkAclAssociationId: string;
+  /** Private addresses taken by network interfaces in the subnet. */
+  readonly usedAddressCount: number;
+  readonly tags: readonly Tag[];
+}
+
+export interface NetworkInterfaceRecord {
+  readonly networkInterfaceId: string;
+  readonly vpcId: string;
+  readonly subnetId: string;
+  readonly ownerId: string;
+  readonly region: string;
+  readonly availabilityZone: string;
+  readonly availabilityZoneId: string;
+  readonly description: string;
+  readonly sourceDestCheck: boolean;
+  readonly macAddress: string;
+  readonly interfaceType: string;
+  /** Private IPv4 addresses, the primary first. */
+  readonly privateIpAddresses: readonly string[];
+  /** The groups it holds, in the order they were given, with their names. */
+  readonly groups: readonly { readonly groupId: string; readonly groupName: string }[];
   readonly tags: readonly Tag[];
 }
 

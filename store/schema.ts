@@ -5,7 +5,7 @@
  * The unique index on rules is the last line of defence for EC2's "no duplicate rule" promise: even
  * a bug in the duplicate check cannot store the same rule twice.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -32,7 +32,12 @@ CREATE TABLE IF NOT EXISTS vpcs (
   ipv6_association_id TEXT,
   is_default          INTEGER NOT NULL, -- 0/1
   instance_tenancy    TEXT NOT NULL,
-  dhcp_options_id     TEXT NOT NULL
+  dhcp_options_id     TEXT NOT NULL,
+  -- The VPC attributes of DescribeVpcAttribute / ModifyVpcAttribute (0/1). Version 2 added them;
+  -- store/migrations.ts adds them to older files.
+  enable_dns_support   INTEGER NOT NULL DEFAULT 1,
+  enable_dns_hostnames INTEGER NOT NULL DEFAULT 0,
+  enable_network_address_usage_metrics INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS vpcs_by_scope ON vpcs (account_id, region, seq);
 
@@ -100,10 +105,91 @@ CREATE TABLE IF NOT EXISTS prefix_list_entries (
 );
 CREATE INDEX IF NOT EXISTS prefix_list_entries_by_list ON prefix_list_entries (account_id, region, prefix_list_id, seq);
 
+-- The network around the groups (version 2). Every VPC has exactly one default network ACL and one
+-- main route table, created with it and deleted with it; their entries and routes are the fixed
+-- defaults AWS gives (the local route, allow-all ACL entries), derived from the VPC, not stored.
+CREATE TABLE IF NOT EXISTS network_acls (
+  seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+  network_acl_id TEXT NOT NULL UNIQUE,
+  account_id     TEXT NOT NULL,
+  region         TEXT NOT NULL,
+  vpc_id         TEXT NOT NULL REFERENCES vpcs (vpc_id),
+  is_default     INTEGER NOT NULL      -- 0/1
+);
+CREATE INDEX IF NOT EXISTS network_acls_by_scope ON network_acls (account_id, region, seq);
+CREATE INDEX IF NOT EXISTS network_acls_by_vpc ON network_acls (vpc_id);
+
+CREATE TABLE IF NOT EXISTS route_tables (
+  seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+  route_table_id      TEXT NOT NULL UNIQUE,
+  account_id          TEXT NOT NULL,
+  region              TEXT NOT NULL,
+  vpc_id              TEXT NOT NULL REFERENCES vpcs (vpc_id),
+  main_association_id TEXT             -- rtbassoc- id of the main association; NULL if not main
+);
+CREATE INDEX IF NOT EXISTS route_tables_by_scope ON route_tables (account_id, region, seq);
+CREATE INDEX IF NOT EXISTS route_tables_by_vpc ON route_tables (vpc_id);
+
+CREATE TABLE IF NOT EXISTS subnets (
+  seq                        INTEGER PRIMARY KEY AUTOINCREMENT,
+  subnet_id                  TEXT NOT NULL UNIQUE,
+  account_id                 TEXT NOT NULL,
+  region                     TEXT NOT NULL,
+  vpc_id                     TEXT NOT NULL REFERENCES vpcs (vpc_id),
+  cidr_block                 TEXT NOT NULL,  -- canonical IPv4 CIDR inside the VPC's block
+  availability_zone          TEXT NOT NULL,
+  availability_zone_id       TEXT NOT NULL,
+  default_for_az             INTEGER NOT NULL, -- 0/1: a default VPC's default subnet
+  map_public_ip_on_launch    INTEGER NOT NULL, -- 0/1
+  network_acl_id             TEXT NOT NULL REFERENCES network_acls (network_acl_id),
+  network_acl_association_id TEXT NOT NULL UNIQUE
+);
+CREATE INDEX IF NOT EXISTS subnets_by_scope ON subnets (account_id, region, seq);
+CREATE INDEX IF NOT EXISTS subnets_by_vpc ON subnets (vpc_id);
+
+CREATE TABLE IF NOT EXISTS network_interfaces (
+  seq                  INTEGER PRIMARY KEY AUTOINCREMENT,
+  network_interface_id TEXT NOT NULL UNIQUE,
+  account_id           TEXT NOT NULL,
+  region               TEXT NOT NULL,
+  vpc_id               TEXT NOT NULL REFERENCES vpcs (vpc_id),
+  subnet_id            TEXT NOT NULL REFERENCES subnets (subnet_id),
+  description          TEXT NOT NULL,
+  source_dest_check    INTEGER NOT NULL, -- 0/1
+  mac_address          TEXT NOT NULL,
+  interface_type       TEXT NOT NULL,
+  client_token         TEXT,             -- CreateNetworkInterface idempotency token
+  request_hash         TEXT              -- digest of the create parameters that token was used with
+);
+CREATE INDEX IF NOT EXISTS network_interfaces_by_scope ON network_interfaces (account_id, region, seq);
+CREATE INDEX IF NOT EXISTS network_interfaces_by_subnet ON network_interfaces (subnet_id);
+
+-- An interface's private IPv4 addresses; the key makes an address usable once per subnet.
+CREATE TABLE IF NOT EXISTS network_interface_addresses (
+  subnet_id            TEXT NOT NULL,
+  private_ip_address   TEXT NOT NULL,
+  network_interface_id TEXT NOT NULL REFERENCES network_interfaces (network_interface_id) ON DELETE CASCADE,
+  is_primary           INTEGER NOT NULL, -- 0/1: exactly one per interface
+  position             INTEGER NOT NULL, -- the order the interface lists them in
+  PRIMARY KEY (subnet_id, private_ip_address)
+);
+CREATE INDEX IF NOT EXISTS network_interface_addresses_by_interface
+  ON network_interface_addresses (network_interface_id, position);
+
+-- The groups an interface holds (1 to 5). No cascade from security_groups: a group held by an
+-- interface cannot be deleted (DependencyViolation), and the foreign key enforces it as well.
+CREATE TABLE IF NOT EXISTS network_interface_groups (
+  network_interface_id TEXT NOT NULL REFERENCES network_interfaces (network_interface_id) ON DELETE CASCADE,
+  group_id             TEXT NOT NULL REFERENCES security_groups (group_id),
+  position             INTEGER NOT NULL,
+  PRIMARY KEY (network_interface_id, group_id)
+);
+CREATE INDEX IF NOT EXISTS network_interface_groups_by_group ON network_interface_groups (group_id);
+
 CREATE TABLE IF NOT EXISTS tags (
   seq           INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused, so DescribeTags pages stay stable
   resource_id   TEXT NOT NULL,
-  resource_type TEXT NOT NULL,         -- security-group | security-group-rule | vpc | prefix-list
+  resource_type TEXT NOT NULL,         -- security-group | security-group-rule | vpc | prefix-list | subnet | ...
   account_id    TEXT NOT NULL,
   region        TEXT NOT NULL,
   key           TEXT NOT NULL,

@@ -9,7 +9,11 @@ import { createHash } from 'node:crypto';
 import type { Db } from './db.js';
 import { createStateAccess } from './state.js';
 import { AWS_MANAGED_PREFIX_LIST_ENTRIES, createPrefixListStore } from './prefix-lists.js';
+import { availabilityZonesOf } from './availability-zones.js';
+import { createNetworkInterfaceStore } from './network-interfaces.js';
+import { createSubnetStore } from './subnets.js';
 import { createTagStore } from './tags.js';
+import { createVpcNetworkStore } from './vpc-network.js';
 import {
   newCidrAssociationId,
   newDhcpOptionsId,
@@ -28,7 +32,9 @@ import {
   type RuleRecord,
   type RuleSpec,
   type Scope,
+  type Sequenced,
   type Tag,
+  type VpcAttributes,
   type VpcRecord,
 } from './records.js';
 
@@ -46,6 +52,9 @@ interface VpcRow {
   is_default: number;
   instance_tenancy: string;
   dhcp_options_id: string;
+  enable_dns_support: number;
+  enable_dns_hostnames: number;
+  enable_network_address_usage_metrics: number;
 }
 /**
  * Hot tables are read as positional rows (`.raw()`), in the order of their `*_COLUMNS` list:
@@ -112,10 +121,17 @@ interface TagRow {
   value: string;
 }
 
-export type TaggedResourceType = 'security-group' | 'security-group-rule' | 'vpc' | 'prefix-list';
+export type TaggedResourceType =
+  | 'security-group'
+  | 'security-group-rule'
+  | 'vpc'
+  | 'prefix-list'
+  | 'subnet'
+  | 'network-interface'
+  | 'network-acl'
+  | 'route-table';
 
-/** A record with the `seq` its describe call pages by. */
-export type Sequenced<T> = T & { readonly seq: number };
+export type { Sequenced } from './records.js';
 
 /** The AWS-managed prefix lists every region has (aws-reference G-2). */
 const AWS_MANAGED_PREFIX_LISTS = [
@@ -124,6 +140,11 @@ const AWS_MANAGED_PREFIX_LISTS = [
 ] as const;
 
 export const DEFAULT_VPC_CIDR = '172.31.0.0/16';
+
+/** A default VPC's default subnets: one /20 per zone, from the bottom of 172.31.0.0/16 up. */
+export function defaultSubnetCidr(zoneIndex: number): string {
+  return `172.31.${zoneIndex * 16}.0/20`;
+}
 
 export function createStore(db: Db) {
   const sql = {
@@ -134,9 +155,9 @@ export function createStore(db: Db) {
 
     insertVpc: db.prepare(
       `INSERT INTO vpcs (vpc_id, account_id, region, cidr_block, cidr_association_id, ipv6_cidr_block,
-         ipv6_association_id, is_default, instance_tenancy, dhcp_options_id)
+         ipv6_association_id, is_default, instance_tenancy, dhcp_options_id, enable_dns_support, enable_dns_hostnames)
        VALUES (@vpc_id, @account_id, @region, @cidr_block, @cidr_association_id, @ipv6_cidr_block,
-         @ipv6_association_id, @is_default, @instance_tenancy, @dhcp_options_id)`,
+         @ipv6_association_id, @is_default, @instance_tenancy, @dhcp_options_id, 1, @is_default)`,
     ),
     vpcById: db.prepare<[string, string, string], VpcRow>(
       'SELECT * FROM vpcs WHERE vpc_id = ? AND account_id = ? AND region = ?',
@@ -146,6 +167,10 @@ export function createStore(db: Db) {
     ),
     vpcsOfScope: db.prepare<[string, string], VpcRow>(
       'SELECT * FROM vpcs WHERE account_id = ? AND region = ? ORDER BY seq',
+    ),
+    setVpcAttributes: db.prepare<[number, number, number, string]>(
+      `UPDATE vpcs SET enable_dns_support = ?, enable_dns_hostnames = ?, enable_network_address_usage_metrics = ?
+       WHERE vpc_id = ?`,
     ),
     deleteVpc: db.prepare<[string]>('DELETE FROM vpcs WHERE vpc_id = ?'),
 
@@ -269,6 +294,9 @@ export function createStore(db: Db) {
     instanceTenancy: row.instance_tenancy,
     dhcpOptionsId: row.dhcp_options_id,
     tags,
+    enableDnsSupport: row.enable_dns_support === 1,
+    enableDnsHostnames: row.enable_dns_hostnames === 1,
+    enableNetworkAddressUsageMetrics: row.enable_network_address_usage_metrics === 1,
   });
 
   const toGroup = ([seq, groupId, accountId, vpcId, groupName, description, isDefault]: GroupRow, tags: readonly Tag[]): Sequenced<GroupRecord> => ({
@@ -333,6 +361,13 @@ export function createStore(db: Db) {
     }
     return rules;
   }
+
+  // ---------------------------------------------------------------- the resources with stores of their own
+
+  const tagStore = createTagStore(db);
+  const vpcNetworkStore = createVpcNetworkStore(db, tagStore);
+  const subnetStore = createSubnetStore(db, tagStore);
+  const networkInterfaceStore = createNetworkInterfaceStore(db, tagStore);
 
   // ---------------------------------------------------------------- writes used by several resources
 
@@ -423,7 +458,24 @@ export function createStore(db: Db) {
       dhcp_options_id: newDhcpOptionsId(),
     });
     insertDefaultGroup(scope, { vpcId, hasIpv6: vpc.ipv6CidrBlock !== undefined });
+    const { networkAclId } = vpcNetworkStore.insertVpcDefaults(scope, vpcId);
+    if (vpc.isDefault) insertDefaultSubnets(scope, vpcId, networkAclId);
     return vpcId;
+  }
+
+  /** A default VPC's subnets: one per Availability Zone, public (aws-reference: default VPC). */
+  function insertDefaultSubnets(scope: Scope, vpcId: string, networkAclId: string): void {
+    availabilityZonesOf(scope.region).forEach((zone, index) => {
+      subnetStore.insertSubnet(scope, {
+        vpcId,
+        cidrBlock: defaultSubnetCidr(index),
+        availabilityZone: zone.zoneName,
+        availabilityZoneId: zone.zoneId,
+        defaultForAz: true,
+        mapPublicIpOnLaunch: true,
+        networkAclId,
+      });
+    });
   }
 
   /** Ids of AWS-managed lists are the same for every account of a region, as on AWS. */
@@ -479,7 +531,14 @@ export function createStore(db: Db) {
 
     // ---- prefix lists with their versions (store/prefix-lists.ts), tag reads and deletes (store/tags.ts)
     ...prefixListStore,
-    ...createTagStore(db),
+    ...tagStore,
+
+    // ---- the network around the groups: ACLs and route tables (store/vpc-network.ts), subnets
+    // (store/subnets.ts), network interfaces (store/network-interfaces.ts)
+    ...vpcNetworkStore,
+    ...subnetStore,
+    ...networkInterfaceStore,
+    insertDefaultSubnets,
 
     // ---- VPCs
     insertVpc,
@@ -500,8 +559,20 @@ export function createStore(db: Db) {
     countNonDefaultGroupsOfVpc(vpcId: string): number {
       return sql.groupsOfVpc.all(vpcId).filter(([, , , , , , isDefault]) => isDefault === 0).length;
     },
-    /** Deletes a VPC with its default group, that group's rules, and all their tags. */
+    setVpcAttributes(vpcId: string, attributes: VpcAttributes): void {
+      sql.setVpcAttributes.run(
+        attributes.enableDnsSupport ? 1 : 0,
+        attributes.enableDnsHostnames ? 1 : 0,
+        attributes.enableNetworkAddressUsageMetrics ? 1 : 0,
+        vpcId,
+      );
+    },
+    /**
+     * Deletes a VPC with what it was born with: its default group (with its rules), its default
+     * network ACL and main route table, and all their tags. Subnets and other groups must be gone.
+     */
     deleteVpc(vpcId: string): void {
+      vpcNetworkStore.deleteVpcDefaults(vpcId);
       for (const [, groupId] of sql.groupsOfVpc.all(vpcId)) {
         sql.deleteTagsOfGroupRules.run(groupId);
         sql.deleteTagsOf.run(groupId);

@@ -32,9 +32,35 @@ export function createTagStore(db: Db) {
       'DELETE FROM tags WHERE resource_id = ? AND key = ? AND value = ?',
     ),
     deleteAll: db.prepare<[string]>("DELETE FROM tags WHERE resource_id = ? AND key NOT LIKE 'aws:%'"),
+    tagsOfType: db.prepare<[string, string, string], Pick<TagRow, 'resource_id' | 'key' | 'value'>>(
+      'SELECT resource_id, key, value FROM tags WHERE account_id = ? AND region = ? AND resource_type = ? ORDER BY seq',
+    ),
+    tagsOf: db.prepare<[string], Pick<TagRow, 'key' | 'value'>>('SELECT key, value FROM tags WHERE resource_id = ? ORDER BY seq'),
+    deleteTagsOf: db.prepare<[string]>('DELETE FROM tags WHERE resource_id = ?'),
   };
 
   return {
+    /** The tags of every resource of one type in the account-region, by resource id. */
+    tagsByResourceOfType(scope: Scope, resourceType: string): Map<string, Tag[]> {
+      const map = new Map<string, Tag[]>();
+      for (const row of sql.tagsOfType.all(scope.accountId, scope.region, resourceType)) {
+        let list = map.get(row.resource_id);
+        if (!list) map.set(row.resource_id, (list = []));
+        list.push({ key: row.key, value: row.value });
+      }
+      return map;
+    },
+
+    /** One resource's tags, oldest first. */
+    tagsOf(resourceId: string): Tag[] {
+      return sql.tagsOf.all(resourceId).map((row) => ({ key: row.key, value: row.value }));
+    },
+
+    /** Deletes every tag of a resource that is being deleted. */
+    deleteTagsOfResource(resourceId: string): void {
+      sql.deleteTagsOf.run(resourceId);
+    },
+
     /** Every tag of the account-region, oldest first. */
     listTagDescriptions(scope: Scope): TagDescriptionRecord[] {
       return sql.tagsOfScope.all(scope.accountId, scope.region).map((row) => ({

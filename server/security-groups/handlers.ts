@@ -271,7 +271,10 @@ export function deleteSecurityGroup(
     throw new Ec2Error('MissingParameter', 'The request must contain the parameter groupName or groupId');
   }
   if (group.isDefault) throw ec2Error('CannotDelete', group.groupId);
-  if (deps.store.isGroupReferencedByOthers(group.groupId)) throw ec2Error('DependencyViolation', group.groupId);
+  // Another group's rule naming it, or a network interface holding it, is a dependent object.
+  if (deps.store.isGroupReferencedByOthers(group.groupId) || deps.store.isGroupHeldByInterface(group.groupId)) {
+    throw ec2Error('DependencyViolation', group.groupId);
+  }
   deps.store.deleteGroup(group.groupId);
   return { Return: true, GroupId: group.groupId };
 }

@@ -1,6 +1,7 @@
 /**
  * CreateTags, DeleteTags, DescribeTags on the resources this emulator has: security groups
- * (`sg-`), security-group rules (`sgr-`), VPCs (`vpc-`) and customer-managed prefix lists (`pl-`).
+ * (`sg-`), security-group rules (`sgr-`), VPCs (`vpc-`), customer-managed prefix lists (`pl-`),
+ * subnets (`subnet-`), network interfaces (`eni-`), network ACLs (`acl-`) and route tables (`rtb-`).
  *
  * AWS rules implemented (aws-reference §2F, §3.3, §4.2):
  * - `ResourceId.N` is required (F-7); an id of no known kind is `InvalidID` (F-3); a missing
@@ -20,7 +21,16 @@ import type {
   DescribeTagsResult,
 } from '@aws-sdk/client-ec2';
 import { ec2Error, invalidValue } from '../../protocol/errors.js';
-import { isPrefixListId, isSecurityGroupId, isSecurityGroupRuleId, isVpcId } from '../../store/ids.js';
+import {
+  isNetworkAclId,
+  isNetworkInterfaceId,
+  isPrefixListId,
+  isRouteTableId,
+  isSecurityGroupId,
+  isSecurityGroupRuleId,
+  isSubnetId,
+  isVpcId,
+} from '../../store/ids.js';
 import type { Tag } from '../../store/records.js';
 import type { TaggedResourceType } from '../../store/store.js';
 import type { TagDescriptionRecord } from '../../store/tags.js';
@@ -41,6 +51,10 @@ function resourceTypeOf(resourceId: string): TaggedResourceType {
   if (isSecurityGroupId(resourceId)) return 'security-group';
   if (isVpcId(resourceId)) return 'vpc';
   if (isPrefixListId(resourceId)) return 'prefix-list';
+  if (isSubnetId(resourceId)) return 'subnet';
+  if (isNetworkInterfaceId(resourceId)) return 'network-interface';
+  if (isNetworkAclId(resourceId)) return 'network-acl';
+  if (isRouteTableId(resourceId)) return 'route-table';
   throw ec2Error('InvalidID', resourceId);
 }
 
@@ -65,6 +79,18 @@ function assertExists(resourceId: string, type: TaggedResourceType, ctx: Request
       return;
     case 'vpc':
       if (!store.getVpc(ctx.scope, resourceId)) throw ec2Error('InvalidVpcID.NotFound', resourceId);
+      return;
+    case 'subnet':
+      if (!store.getSubnet(ctx.scope, resourceId)) throw ec2Error('InvalidSubnetID.NotFound', resourceId);
+      return;
+    case 'network-interface':
+      if (!store.getNetworkInterface(ctx.scope, resourceId)) throw ec2Error('InvalidNetworkInterfaceID.NotFound', resourceId);
+      return;
+    case 'network-acl':
+      if (!store.getNetworkAcl(ctx.scope, resourceId)) throw ec2Error('InvalidNetworkAclID.NotFound', resourceId);
+      return;
+    case 'route-table':
+      if (!store.getRouteTable(ctx.scope, resourceId)) throw ec2Error('InvalidRouteTableID.NotFound', resourceId);
       return;
     case 'prefix-list': {
       const list = store.getPrefixListDetails(ctx.scope, resourceId);

@@ -90,14 +90,17 @@ export function createVpc(input: CreateVpcRequest, ctx: RequestContext, deps: De
   return { Vpc: toVpc(deps.store.getVpc(ctx.scope, vpcId)!, 'pending') };
 }
 
-/** Recreates the default VPC (172.31.0.0/16, with its default group) after a user deleted it. */
+/**
+ * Recreates the default VPC (172.31.0.0/16 with its default group, ACL, main route table, DNS
+ * hostnames on, and a default /20 subnet in each zone) after a user deleted it.
+ */
 export function createDefaultVpc(_input: object, ctx: RequestContext, deps: Deps): CreateVpcResult {
   if (deps.store.getDefaultVpc(ctx.scope)) throw ec2Error('DefaultVpcAlreadyExists');
   const vpcId = deps.store.insertVpc(ctx.scope, { cidrBlock: DEFAULT_VPC_CIDR, isDefault: true, instanceTenancy: 'default' });
   return { Vpc: toVpc(deps.store.getVpc(ctx.scope, vpcId)!, 'pending') };
 }
 
-function requireVpcId(vpcId: string | undefined): string {
+export function requireVpcId(vpcId: string | undefined): string {
   if (vpcId === undefined || vpcId === '') throw ec2Error('MissingParameter', 'vpcId');
   if (!isVpcId(vpcId)) throw ec2Error('InvalidVpcID.Malformed', vpcId);
   return vpcId;
@@ -107,7 +110,8 @@ export function deleteVpc(input: DeleteVpcRequest, ctx: RequestContext, deps: De
   const vpcId = requireVpcId(input.VpcId);
   const vpc = deps.store.getVpc(ctx.scope, vpcId);
   if (!vpc) throw ec2Error('InvalidVpcID.NotFound', vpcId);
-  if (deps.store.countNonDefaultGroupsOfVpc(vpcId) > 0) {
+  // What it was born with (default group, ACL, main route table) goes with it; anything else blocks it.
+  if (deps.store.countNonDefaultGroupsOfVpc(vpcId) > 0 || deps.store.subnetIdsOfVpc(vpcId).length > 0) {
     throw new Ec2Error('DependencyViolation', `The vpc '${vpcId}' has dependencies and cannot be deleted.`);
   }
   deps.store.deleteVpc(vpcId);
@@ -128,6 +132,8 @@ const VPC_FILTERS: FilterTable<VpcRecord> = {
     'ipv6-cidr-block-association.ipv6-pool': { values: (v) => (v.ipv6CidrBlock ? ['Amazon'] : []) },
     'dhcp-options-id': { values: (v) => [v.dhcpOptionsId] },
     'is-default': { values: (v) => [String(v.isDefault)] },
+    // Undocumented but accepted by AWS: Terraform's `data "aws_vpc"` sends it for `default = true`.
+    isDefault: { values: (v) => [String(v.isDefault)] },
     'owner-id': { values: (v) => [v.ownerId] },
     state: { values: () => ['available'] },
   },

@@ -140,6 +140,144 @@ const richVpc = (n: number) => ({
   DhcpOptionsId: 'dopt-0123456789abcdef0',
 });
 
+// The network around the groups: ACLs, route tables, subnets, zones, network interfaces.
+const subnet = (n: number) => `subnet-0${n}23456789abcdef0`;
+const eni = (n: number) => `eni-0${n}23456789abcdef0`;
+const acl = (n: number) => `acl-0${n}23456789abcdef0`;
+const rtb = (n: number) => `rtb-0${n}23456789abcdef0`;
+
+const richNetworkAcl = (n: number) => ({
+  Associations: [1, 2].map((i) => ({
+    NetworkAclAssociationId: `aclassoc-0${n}${i}3456789abcdef0`,
+    NetworkAclId: acl(n),
+    SubnetId: subnet(i),
+  })),
+  Entries: [
+    { CidrBlock: '0.0.0.0/0', Egress: true, Ipv6CidrBlock: '::/0', Protocol: '-1', RuleAction: 'allow', RuleNumber: 100 },
+    {
+      CidrBlock: '10.0.0.0/16',
+      Egress: false,
+      Ipv6CidrBlock: '2001:db8::/32',
+      Protocol: '6',
+      RuleAction: 'deny',
+      RuleNumber: 32767,
+    },
+  ],
+  IsDefault: n === 1,
+  NetworkAclId: acl(n),
+  Tags: tags,
+  VpcId: vpc(n),
+  OwnerId: '111122223333',
+});
+
+const richRouteTable = (n: number) => ({
+  Associations: [1, 2].map((i) => ({
+    Main: i === 1,
+    RouteTableAssociationId: `rtbassoc-0${n}${i}3456789abcdef0`,
+    RouteTableId: rtb(n),
+    SubnetId: subnet(i),
+    AssociationState: { State: 'associated', StatusMessage: AWKWARD },
+  })),
+  PropagatingVgws: [{ GatewayId: 'vgw-0123456789abcdef0' }, { GatewayId: 'vgw-0223456789abcdef0' }],
+  RouteTableId: rtb(n),
+  Routes: [
+    {
+      DestinationCidrBlock: '10.0.0.0/16',
+      DestinationIpv6CidrBlock: '2600:1f18:100::/56',
+      GatewayId: 'local',
+      Origin: 'CreateRouteTable',
+      State: 'active',
+    },
+    {
+      DestinationCidrBlock: '0.0.0.0/0',
+      DestinationIpv6CidrBlock: '::/0',
+      GatewayId: 'igw-0123456789abcdef0',
+      Origin: 'CreateRoute',
+      State: 'blackhole',
+    },
+  ],
+  Tags: tags,
+  VpcId: vpc(n),
+  OwnerId: '111122223333',
+});
+
+const richSubnet = (n: number) => ({
+  AvailabilityZoneId: 'use1-az6',
+  MapCustomerOwnedIpOnLaunch: false,
+  OwnerId: '111122223333',
+  AssignIpv6AddressOnCreation: n === 1,
+  Ipv6CidrBlockAssociationSet: [1, 2].map((i) => ({
+    AssociationId: `subnet-cidr-assoc-0${n}${i}3456789abcdef0`,
+    Ipv6CidrBlock: `2600:1f18:100:${n}${i}00::/64`,
+    Ipv6CidrBlockState: { State: 'associated', StatusMessage: AWKWARD },
+  })),
+  Tags: tags,
+  SubnetArn: `arn:aws:ec2:us-east-1:111122223333:subnet/${subnet(n)}`,
+  EnableDns64: n === 2,
+  Ipv6Native: false,
+  PrivateDnsNameOptionsOnLaunch: {
+    HostnameType: 'ip-name',
+    EnableResourceNameDnsARecord: true,
+    EnableResourceNameDnsAAAARecord: false,
+  },
+  BlockPublicAccessStates: { InternetGatewayBlockMode: 'off' },
+  SubnetId: subnet(n),
+  State: 'available',
+  VpcId: vpc(n),
+  CidrBlock: `10.0.${n}.0/24`,
+  AvailableIpAddressCount: 251,
+  AvailabilityZone: 'us-east-1a',
+  DefaultForAz: n === 2,
+  MapPublicIpOnLaunch: n === 1,
+});
+
+const richAvailabilityZone = (n: number) => ({
+  OptInStatus: 'opt-in-not-required',
+  Messages: [{ Message: AWKWARD }, { Message: '' }],
+  RegionName: 'us-east-1',
+  ZoneName: n === 1 ? 'us-east-1a' : 'us-east-1b',
+  ZoneId: n === 1 ? 'use1-az6' : 'use1-az1',
+  GroupName: 'us-east-1-zg-1',
+  NetworkBorderGroup: 'us-east-1',
+  ZoneType: 'availability-zone',
+  GroupLongName: 'US East (N. Virginia) 1',
+  State: n === 1 ? 'available' : 'impaired',
+});
+
+const groupIdentifiers = [
+  { GroupId: sg(1), GroupName: 'default' },
+  { GroupId: sg(2), GroupName: AWKWARD },
+];
+
+const richNetworkInterface = (n: number) => ({
+  AvailabilityZone: 'us-east-1a',
+  Description: AWKWARD,
+  Groups: groupIdentifiers,
+  InterfaceType: 'interface',
+  Ipv6Addresses: [
+    { Ipv6Address: `2600:1f18:100:100::${n}`, IsPrimaryIpv6: true },
+    { Ipv6Address: `2600:1f18:100:100::${n}0`, IsPrimaryIpv6: false },
+  ],
+  MacAddress: `02:${n}a:3b:4c:5d:6e`,
+  NetworkInterfaceId: eni(n),
+  OwnerId: '111122223333',
+  PrivateDnsName: `ip-10-0-1-${n + 3}.ec2.internal`,
+  PrivateIpAddress: `10.0.1.${n + 3}`,
+  PrivateIpAddresses: [
+    { Primary: true, PrivateDnsName: `ip-10-0-1-${n + 3}.ec2.internal`, PrivateIpAddress: `10.0.1.${n + 3}` },
+    { Primary: false, PrivateDnsName: `ip-10-0-1-${n + 13}.ec2.internal`, PrivateIpAddress: `10.0.1.${n + 13}` },
+  ],
+  RequesterManaged: n === 2,
+  SourceDestCheck: n === 1,
+  Status: n === 1 ? 'in-use' : 'available',
+  SubnetId: subnet(n),
+  TagSet: tags,
+  VpcId: vpc(n),
+  Ipv6Native: false,
+  Operator: { Managed: n === 2 },
+  AvailabilityZoneId: 'use1-az6',
+});
+
 const paging = { MaxResults: 5, NextToken: 'djE6MTI' };
 
 const flatRule = {
@@ -238,16 +376,13 @@ const CASES = {
     input: {
       DryRun: true,
       ...paging,
-      NetworkInterfaceIds: ['eni-0123456789abcdef0', 'eni-0223456789abcdef0'],
+      NetworkInterfaceIds: [eni(1), eni(2)],
       Filters: [
         { Name: 'group-id', Values: [sg(1), sg(2)] },
         { Name: 'vpc-id', Values: [vpc(1), vpc(2)] },
       ],
     },
-    output: {
-      NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0123456789abcdef0' }, { NetworkInterfaceId: 'eni-0223456789abcdef0' }],
-      NextToken: 'djE6MTI',
-    },
+    output: { NetworkInterfaces: [richNetworkInterface(1), richNetworkInterface(2)], NextToken: 'djE6MTI' },
   },
   CreateDefaultVpc: {
     input: { DryRun: true },
@@ -311,6 +446,141 @@ const CASES = {
     // The model has no output shape for DeleteVpc, so the SDK reads nothing from our <return>.
     output: { Return: true },
     sdkOutput: {},
+  },
+  // ---- what Terraform's aws_vpc reads besides the VPC
+  DescribeVpcAttribute: {
+    input: { DryRun: true, Attribute: 'enableDnsHostnames', VpcId: vpc(1) },
+    output: {
+      EnableDnsHostnames: { Value: true },
+      EnableDnsSupport: { Value: false },
+      EnableNetworkAddressUsageMetrics: { Value: true },
+      VpcId: vpc(1),
+    },
+  },
+  ModifyVpcAttribute: {
+    input: {
+      VpcId: vpc(1),
+      EnableDnsHostnames: { Value: true },
+      EnableDnsSupport: { Value: false },
+      EnableNetworkAddressUsageMetrics: { Value: true },
+    },
+    // The model has no output shape for ModifyVpcAttribute, so the SDK reads nothing from <return>.
+    output: { Return: true },
+    sdkOutput: {},
+  },
+  DescribeNetworkAcls: {
+    input: {
+      DryRun: true,
+      ...paging,
+      NetworkAclIds: [acl(1), acl(2)],
+      Filters: [
+        { Name: 'vpc-id', Values: [vpc(1), vpc(2)] },
+        { Name: 'tag:Name', Values: ['web*', AWKWARD] },
+      ],
+    },
+    output: { NetworkAcls: [richNetworkAcl(1), richNetworkAcl(2)], NextToken: 'djE6MTI' },
+  },
+  DescribeRouteTables: {
+    input: {
+      DryRun: true,
+      ...paging,
+      RouteTableIds: [rtb(1), rtb(2)],
+      Filters: [
+        { Name: 'association.main', Values: ['true', 'false'] },
+        { Name: 'tag:Name', Values: ['web*', AWKWARD] },
+      ],
+    },
+    output: { RouteTables: [richRouteTable(1), richRouteTable(2)], NextToken: 'djE6MTI' },
+  },
+  // ---- subnets and zones
+  CreateSubnet: {
+    input: {
+      DryRun: true,
+      VpcId: vpc(1),
+      TagSpecifications: tagSpecifications('subnet'),
+      AvailabilityZone: 'us-east-1a',
+      AvailabilityZoneId: 'use1-az6',
+      CidrBlock: '10.0.1.0/24',
+    },
+    output: { Subnet: richSubnet(1) },
+  },
+  DescribeSubnets: {
+    input: {
+      DryRun: true,
+      ...paging,
+      SubnetIds: [subnet(1), subnet(2)],
+      Filters: [
+        { Name: 'availability-zone', Values: ['us-east-1a', 'us-east-1b'] },
+        { Name: 'tag:Name', Values: ['web*', AWKWARD] },
+      ],
+    },
+    output: { Subnets: [richSubnet(1), richSubnet(2)], NextToken: 'djE6MTI' },
+  },
+  DeleteSubnet: {
+    input: { DryRun: true, SubnetId: subnet(1) },
+    // The model has no output shape for DeleteSubnet, so the SDK reads nothing from <return>.
+    output: { Return: true },
+    sdkOutput: {},
+  },
+  DescribeAvailabilityZones: {
+    input: {
+      DryRun: true,
+      ZoneNames: ['us-east-1a', 'us-east-1b'],
+      ZoneIds: ['use1-az6', 'use1-az1'],
+      AllAvailabilityZones: true,
+      Filters: [
+        { Name: 'zone-type', Values: ['availability-zone', 'local-zone'] },
+        { Name: 'state', Values: ['available', AWKWARD] },
+      ],
+    },
+    output: { AvailabilityZones: [richAvailabilityZone(1), richAvailabilityZone(2)] },
+  },
+  // ---- network interfaces, the members of groups
+  CreateNetworkInterface: {
+    input: {
+      DryRun: true,
+      SubnetId: subnet(1),
+      Description: AWKWARD,
+      PrivateIpAddress: '10.0.1.4',
+      Groups: [sg(1), sg(2)],
+      PrivateIpAddresses: [
+        { Primary: true, PrivateIpAddress: '10.0.1.4' },
+        { Primary: false, PrivateIpAddress: '10.0.1.14' },
+      ],
+      SecondaryPrivateIpAddressCount: 2,
+      InterfaceType: 'trunk',
+      TagSpecifications: tagSpecifications('network-interface'),
+      ClientToken: 'token-1',
+    },
+    output: { NetworkInterface: richNetworkInterface(1), ClientToken: 'token-1' },
+  },
+  DeleteNetworkInterface: {
+    input: { DryRun: true, NetworkInterfaceId: eni(1) },
+    // The model has no output shape for DeleteNetworkInterface, so the SDK reads nothing from <return>.
+    output: { Return: true },
+    sdkOutput: {},
+  },
+  ModifyNetworkInterfaceAttribute: {
+    input: {
+      DryRun: true,
+      NetworkInterfaceId: eni(1),
+      Description: { Value: AWKWARD },
+      SourceDestCheck: { Value: false },
+      Groups: [sg(1), sg(2)],
+    },
+    // The model has no output shape for ModifyNetworkInterfaceAttribute, so the SDK reads nothing from <return>.
+    output: { Return: true },
+    sdkOutput: {},
+  },
+  DescribeNetworkInterfaceAttribute: {
+    input: { DryRun: true, NetworkInterfaceId: eni(1), Attribute: 'groupSet' },
+    output: {
+      Description: { Value: AWKWARD },
+      Groups: groupIdentifiers,
+      NetworkInterfaceId: eni(1),
+      SourceDestCheck: { Value: true },
+      AssociatePublicIpAddress: true,
+    },
   },
   // ---- tags and managed prefix lists (added by the tags/prefix-lists work)
   CreateTags: {
