@@ -32,24 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/**
- * Gives every VPC that has none its default network ACL and main route table, DNS hostnames to
- * default VPCs, and default subnets to a default VPC without subnets. Idempotent.
- */
+/** See the store's `addMissingVpcNetworks`: the data half of the version-2 step. */
 export function addVpcNetworks(db: Db): void {
-  const store = createStore(db);
-  const vpcs = db
-    .prepare(
-      `SELECT vpc_id, account_id, region, is_default FROM vpcs v
-       WHERE NOT EXISTS (SELECT 1 FROM network_acls a WHERE a.vpc_id = v.vpc_id) ORDER BY seq`,
-    )
-    .all() as { vpc_id: string; account_id: string; region: string; is_default: number }[];
-  for (const vpc of vpcs) {
-    const scope = { accountId: vpc.account_id, region: vpc.region };
-    const { networkAclId } = store.insertVpcDefaults(scope, vpc.vpc_id);
-    if (vpc.is_default === 1) {
-      db.prepare('UPDATE vpcs SET enable_dns_hostnames = 1 WHERE vpc_id = ?').run(vpc.vpc_id);
-      if (store.subnetIdsOfVpc(vpc.vpc_id).length === 0) store.insertDefaultSubnets(scope, vpc.vpc_id, networkAclId);
-    }
-  }
+  createStore(db).addMissingVpcNetworks();
 }

@@ -23,7 +23,11 @@ export class StateImportError extends Error {}
 
 type Cell = string | number | null;
 
-export function createStateAccess(db: Db, forgetCaches: () => void) {
+/**
+ * `upgradeData` brings imported rows written by an earlier release up to what this release's
+ * resources are born with (store/migrations.ts describes each version's additions).
+ */
+export function createStateAccess(db: Db, forgetCaches: () => void, upgradeData: () => void) {
   // Statements built from table names are prepared once per text and kept: a statement prepared per
   // call holds native memory V8 does not see until a full GC, so RSS crept up over many resets.
   const prepared = new Map<string, Statement<unknown[]>>();
@@ -121,6 +125,7 @@ export function createStateAccess(db: Db, forgetCaches: () => void) {
               }
             });
           }
+          upgradeData();
         });
       } finally {
         forgetCaches();

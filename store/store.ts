@@ -168,6 +168,10 @@ export function createStore(db: Db) {
     vpcsOfScope: db.prepare<[string, string], VpcRow>(
       'SELECT * FROM vpcs WHERE account_id = ? AND region = ? ORDER BY seq',
     ),
+    vpcsWithoutNetwork: db.prepare<[], VpcRow>(
+      'SELECT * FROM vpcs v WHERE NOT EXISTS (SELECT 1 FROM network_acls a WHERE a.vpc_id = v.vpc_id) ORDER BY seq',
+    ),
+    enableDnsHostnames: db.prepare<[string]>('UPDATE vpcs SET enable_dns_hostnames = 1 WHERE vpc_id = ?'),
     setVpcAttributes: db.prepare<[number, number, number, string]>(
       `UPDATE vpcs SET enable_dns_support = ?, enable_dns_hostnames = ?, enable_network_address_usage_metrics = ?
        WHERE vpc_id = ?`,
@@ -483,6 +487,23 @@ export function createStore(db: Db) {
     return `pl-${createHash('sha256').update(`${region}/${service}`).digest('hex').slice(0, 17)}`;
   }
 
+  /**
+   * Gives every VPC that has none its default network ACL and main route table, DNS hostnames to
+   * a default VPC, and default subnets to a default VPC without subnets: what a VPC made by a
+   * release before version 2 of the schema lacks (files are upgraded by store/migrations.ts, state
+   * documents on import). Idempotent.
+   */
+  function addMissingVpcNetworks(): void {
+    for (const vpc of sql.vpcsWithoutNetwork.all()) {
+      const scope = { accountId: vpc.account_id, region: vpc.region };
+      const { networkAclId } = vpcNetworkStore.insertVpcDefaults(scope, vpc.vpc_id);
+      if (vpc.is_default === 1) {
+        sql.enableDnsHostnames.run(vpc.vpc_id);
+        if (subnetStore.subnetIdsOfVpc(vpc.vpc_id).length === 0) insertDefaultSubnets(scope, vpc.vpc_id, networkAclId);
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- the store's API
 
   const seededScopes = new Set<string>();
@@ -527,7 +548,7 @@ export function createStore(db: Db) {
     },
 
     // ---- the whole state: reset(), tableCounts(), exportState(), importState() (store/state.ts)
-    ...createStateAccess(db, () => seededScopes.clear()),
+    ...createStateAccess(db, () => seededScopes.clear(), () => addMissingVpcNetworks()),
 
     // ---- prefix lists with their versions (store/prefix-lists.ts), tag reads and deletes (store/tags.ts)
     ...prefixListStore,
@@ -539,6 +560,7 @@ export function createStore(db: Db) {
     ...subnetStore,
     ...networkInterfaceStore,
     insertDefaultSubnets,
+    addMissingVpcNetworks,
 
     // ---- VPCs
     insertVpc,

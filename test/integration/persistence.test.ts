@@ -11,15 +11,21 @@ import {
   CreateTagsCommand,
   CreateVpcCommand,
   DescribeManagedPrefixListsCommand,
+  DescribeNetworkAclsCommand,
+  DescribeRouteTablesCommand,
+  DescribeSubnetsCommand,
+  DescribeTagsCommand,
+  DescribeVpcAttributeCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcsCommand,
   GetManagedPrefixListEntriesCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../server/emulator.js';
@@ -192,6 +198,114 @@ describe('migrations', () => {
     expect(ran).toEqual([]);
     expect(schemaVersionOf(db)).toBe(2);
     db.close();
+  });
+});
+
+/**
+ * test/fixtures/schema-v1.db was written by the release before the network resources (schema
+ * version 1), through its CLI: a VPC 10.20.0.0/16 tagged Name=release-vpc, a group `web` in it
+ * tagged team=platform with an egress rule (tcp 443 to 10.0.0.0/8, "https") and an ingress rule
+ * (tcp 22 from 192.0.2.0/24), and the us-east-1 defaults of account 000000000000.
+ */
+describe('a file from the previous release (schema version 1)', () => {
+  const FIXTURE = fileURLToPath(new URL('../fixtures/schema-v1.db', import.meta.url));
+
+  it('opens, keeps everything it held, and gains what its VPCs lacked', async () => {
+    const dbPath = join(scratch, 'release-v1.db');
+    copyFileSync(FIXTURE, dbPath);
+    await withEmulator(dbPath, async (client) => {
+      const vpcs = (await client.send(new DescribeVpcsCommand({}))).Vpcs!;
+      expect(vpcs.map((v) => [v.CidrBlock, v.IsDefault])).toEqual([
+        ['172.31.0.0/16', true],
+        ['10.20.0.0/16', false],
+      ]);
+      const [defaultVpc, releaseVpc] = vpcs;
+      expect(releaseVpc!.Tags).toEqual([{ Key: 'Name', Value: 'release-vpc' }]);
+
+      const groups = (await client.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['web'] }] })))
+        .SecurityGroups!;
+      expect(groups).toHaveLength(1);
+      expect(groups[0]).toMatchObject({ VpcId: releaseVpc!.VpcId, Description: 'web tier', Tags: [{ Key: 'team', Value: 'platform' }] });
+      const rules = (await client.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groups[0]!.GroupId!] }] })))
+        .SecurityGroupRules!;
+      expect(rules.map((r) => [r.IsEgress, r.IpProtocol, r.FromPort, r.CidrIpv4, r.Description ?? null]).sort()).toEqual(
+        [
+          [false, 'tcp', 22, '192.0.2.0/24', null],
+          [true, '-1', -1, '0.0.0.0/0', null],
+          [true, 'tcp', 443, '10.0.0.0/8', 'https'],
+        ].sort(),
+      );
+
+      // DNS attributes: AWS's defaults, hostnames on for the default VPC only.
+      const attribute = async (VpcId: string, Attribute: 'enableDnsSupport' | 'enableDnsHostnames') =>
+        client.send(new DescribeVpcAttributeCommand({ VpcId, Attribute }));
+      expect((await attribute(defaultVpc!.VpcId!, 'enableDnsHostnames')).EnableDnsHostnames).toEqual({ Value: true });
+      expect((await attribute(releaseVpc!.VpcId!, 'enableDnsHostnames')).EnableDnsHostnames).toEqual({ Value: false });
+      expect((await attribute(releaseVpc!.VpcId!, 'enableDnsSupport')).EnableDnsSupport).toEqual({ Value: true });
+
+      // Each VPC gained its default network ACL and main route table.
+      for (const vpc of vpcs) {
+        const byVpc = [{ Name: 'vpc-id', Values: [vpc.VpcId!] }];
+        const acls = (await client.send(new DescribeNetworkAclsCommand({ Filters: [...byVpc, { Name: 'default', Values: ['true'] }] })))
+          .NetworkAcls!;
+        expect(acls).toHaveLength(1);
+        const tables = (
+          await client.send(new DescribeRouteTablesCommand({ Filters: [...byVpc, { Name: 'association.main', Values: ['true'] }] }))
+        ).RouteTables!;
+        expect(tables).toHaveLength(1);
+        expect(tables[0]!.Routes).toEqual([{ DestinationCidrBlock: vpc.CidrBlock, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' }]);
+      }
+
+      // The default VPC gained its default subnets, one /20 per zone; the other VPC has none.
+      const subnets = (await client.send(new DescribeSubnetsCommand({}))).Subnets!;
+      expect(subnets.map((s) => [s.VpcId, s.CidrBlock, s.AvailabilityZone, s.DefaultForAz])).toEqual(
+        ['a', 'b', 'c', 'd', 'e', 'f'].map((zone, i) => [defaultVpc!.VpcId, `172.31.${i * 16}.0/20`, `us-east-1${zone}`, true]),
+      );
+      expect((await client.send(new DescribeTagsCommand({}))).Tags!.map((t) => t.Key).sort()).toEqual(['Name', 'team']);
+    });
+
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      expect(schemaVersionOf(db)).toBe(SCHEMA_VERSION);
+    } finally {
+      db.close();
+    }
+    // Opening it again changes nothing more (the upgrade ran once).
+    const counts = await withEmulator(dbPath, async (client) => [
+      (await client.send(new DescribeNetworkAclsCommand({}))).NetworkAcls!.length,
+      (await client.send(new DescribeSubnetsCommand({}))).Subnets!.length,
+    ]);
+    expect(counts).toEqual([2, 6]);
+  });
+
+  it('exported as a state document, imports into this release with the same upgrade', async () => {
+    // The previous release's export is its rows as stored, table by table, stamped version 1.
+    const old = new Database(FIXTURE, { readonly: true });
+    const tables: Record<string, unknown[]> = {};
+    try {
+      const names = old.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'meta'").all() as { name: string }[];
+      for (const { name } of names) tables[name] = old.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all();
+    } finally {
+      old.close();
+    }
+    const emulator = await startEmulator({ port: 0 });
+    const client = ec2Client(emulator.url);
+    try {
+      const response = await fetch(`${emulator.url}/_emulator/state`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ format: 'ec2-sg-emulator/state', schemaVersion: 1, tables }),
+      });
+      expect(response.status).toBe(200);
+      const vpcs = (await client.send(new DescribeVpcsCommand({}))).Vpcs!;
+      expect(vpcs).toHaveLength(2);
+      expect((await client.send(new DescribeNetworkAclsCommand({}))).NetworkAcls).toHaveLength(2);
+      expect((await client.send(new DescribeRouteTablesCommand({}))).RouteTables).toHaveLength(2);
+      expect((await client.send(new DescribeSubnetsCommand({}))).Subnets).toHaveLength(6);
+    } finally {
+      client.destroy();
+      await emulator.stop();
+    }
   });
 });
 
