@@ -55,6 +55,8 @@ export function registerControlRoutes(app: FastifyInstance, options: ControlOpti
         vpcs: counts['vpcs'] ?? 0,
         securityGroups: counts['security_groups'] ?? 0,
         securityGroupRules: counts['security_group_rules'] ?? 0,
+        subnets: counts['subnets'] ?? 0,
+        networkInterfaces: counts['network_interfaces'] ?? 0,
       },
     });
   });

@@ -69,8 +69,9 @@ describe('GET /_emulator/health', () => {
       status: 'ok',
       version: packageVersion,
       uptimeSeconds: expect.any(Number),
-      // The default VPC and its default group, plus ours; default group: 2 rules, ours: 2 egress rules.
-      counts: { vpcs: 1, securityGroups: 2, securityGroupRules: 4 },
+      // The default VPC and its default group, plus ours; default group: 2 rules, ours: 2 egress rules;
+      // the default VPC's six default subnets (us-east-1 has six zones), and no interfaces.
+      counts: { vpcs: 1, securityGroups: 2, securityGroupRules: 4, subnets: 6, networkInterfaces: 0 },
     });
   });
 });
