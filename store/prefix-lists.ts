@@ -7,8 +7,12 @@
  * with `added_in <= V` and (`removed_in` NULL or `> V`). A modification closes the removed rows'
  * intervals and opens new rows at the next version, so a version, once written, never changes.
  *
+ * Every region also has AWS-managed lists (S3, DynamoDB), seeded here when the account-region is
+ * first used (the store's `ensureScope`); rules may name them as peers like any other list.
+ *
  * The store knows SQL and nothing of EC2's errors: handlers validate inside the same transaction.
  */
+import { createHash } from 'node:crypto';
 import type { Db } from './db.js';
 import { newPrefixListId } from './ids.js';
 import type { PrefixListRecord, Scope, Tag } from './records.js';
@@ -56,6 +60,17 @@ export interface PrefixListEntry {
 /** AWS keeps this many versions of a list readable (aws-reference §3.3). */
 export const PREFIX_LIST_VERSIONS_KEPT = 1000;
 
+/** The AWS-managed prefix lists every region has (aws-reference G-2). */
+const AWS_MANAGED_PREFIX_LISTS = [
+  { service: 's3', maxEntries: 1 },
+  { service: 'dynamodb', maxEntries: 1 },
+] as const;
+
+/** Ids of AWS-managed lists are the same for every account of a region, as on AWS. */
+function awsManagedPrefixListId(region: string, service: string): string {
+  return `pl-${createHash('sha256').update(`${region}/${service}`).digest('hex').slice(0, 17)}`;
+}
+
 export function createPrefixListStore(db: Db) {
   const sql = {
     listById: db.prepare<[string, string, string], PrefixListRow>(
@@ -69,6 +84,10 @@ export function createPrefixListStore(db: Db) {
     ),
     countCustomerLists: db.prepare<[string, string], { n: number }>(
       "SELECT count(*) AS n FROM prefix_lists WHERE account_id = ? AND region = ? AND owner_id <> 'AWS'",
+    ),
+    insertAwsManagedList: db.prepare(
+      `INSERT INTO prefix_lists (prefix_list_id, account_id, region, name, address_family, max_entries, owner_id)
+       VALUES (@prefix_list_id, @account_id, @region, @name, @address_family, @max_entries, @owner_id)`,
     ),
     insertList: db.prepare(
       `INSERT INTO prefix_lists (prefix_list_id, account_id, region, name, address_family, max_entries, owner_id,
@@ -114,13 +133,16 @@ export function createPrefixListStore(db: Db) {
     ),
   };
 
-  const toDetails = (row: PrefixListRow, tags: readonly Tag[]): PrefixListDetails => ({
-    seq: row.seq,
+  const toRecord = (row: PrefixListRow): PrefixListRecord => ({
     prefixListId: row.prefix_list_id,
     name: row.name,
     addressFamily: row.address_family,
     maxEntries: row.max_entries,
     ownerId: row.owner_id,
+  });
+  const toDetails = (row: PrefixListRow, tags: readonly Tag[]): PrefixListDetails => ({
+    seq: row.seq,
+    ...toRecord(row),
     version: row.version,
     state: row.state,
     tags,
@@ -143,7 +165,18 @@ export function createPrefixListStore(db: Db) {
     }
   }
 
+  /** Entries of an AWS-managed list (version 1), written when the region is first used. */
+  function seedPrefixListEntries(scope: Scope, prefixListId: string, entries: readonly PrefixListEntry[]): void {
+    insertEntries(scope, prefixListId, 1, entries);
+  }
+
   return {
+    /** A list as a rule's peer sees it (the rule quota weighs it by its MaxEntries). */
+    getPrefixList(scope: Scope, prefixListId: string): PrefixListRecord | undefined {
+      const row = sql.listById.get(prefixListId, scope.accountId, scope.region);
+      return row && toRecord(row);
+    },
+
     getPrefixListDetails(scope: Scope, prefixListId: string): PrefixListDetails | undefined {
       const row = sql.listById.get(prefixListId, scope.accountId, scope.region);
       return row && toDetails(row, tagsOf(row.prefix_list_id));
@@ -198,9 +231,23 @@ export function createPrefixListStore(db: Db) {
       return prefixListId;
     },
 
-    /** Entries of an AWS-managed list (version 1), written when the region is first used. */
-    seedPrefixListEntries(scope: Scope, prefixListId: string, entries: readonly PrefixListEntry[]): void {
-      insertEntries(scope, prefixListId, 1, entries);
+    seedPrefixListEntries,
+
+    /** The region's AWS-managed lists with their entries, for an account-region used the first time. */
+    seedAwsManagedPrefixLists(scope: Scope): void {
+      for (const list of AWS_MANAGED_PREFIX_LISTS) {
+        const prefixListId = awsManagedPrefixListId(scope.region, list.service);
+        sql.insertAwsManagedList.run({
+          prefix_list_id: prefixListId,
+          account_id: scope.accountId,
+          region: scope.region,
+          name: `com.amazonaws.${scope.region}.${list.service}`,
+          address_family: 'IPv4',
+          max_entries: list.maxEntries,
+          owner_id: 'AWS',
+        });
+        seedPrefixListEntries(scope, prefixListId, AWS_MANAGED_PREFIX_LIST_ENTRIES[list.service]);
+      }
     },
 
     /** The entries of one version, in the order they were added. */

@@ -28,15 +28,11 @@ interface SubnetRow {
 const SUBNET_SELECT = `SELECT s.*, (SELECT count(*) FROM network_interface_addresses a WHERE a.subnet_id = s.subnet_id) AS used_addresses
   FROM subnets s`;
 
-export interface NewSubnet {
-  readonly vpcId: string;
-  readonly cidrBlock: string;
-  readonly availabilityZone: string;
-  readonly availabilityZoneId: string;
-  readonly defaultForAz: boolean;
-  readonly mapPublicIpOnLaunch: boolean;
-  readonly networkAclId: string;
-}
+/** What a new subnet is made of; ids, owner and the address count come from the store. */
+export type NewSubnet = Pick<
+  SubnetRecord,
+  'vpcId' | 'cidrBlock' | 'availabilityZone' | 'availabilityZoneId' | 'defaultForAz' | 'mapPublicIpOnLaunch' | 'networkAclId'
+>;
 
 export function createSubnetStore(db: Db, tags: TagStore) {
   const sql = {

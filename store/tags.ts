@@ -1,6 +1,8 @@
 /**
- * Tag listing and deletes for the tag actions (writes go through the store's `setTags`, one
- * resource's tags through its `tagsOfResource`).
+ * Tags of every resource type: the writes (`setTags`), one resource's tags, the tags of all
+ * resources of one type (what each describe call joins to its records), the tag actions' listing,
+ * and the deletes. Every resource store reads and deletes tags through this one, so the tag SQL
+ * lives in one place.
  * Tags live in one table for every resource type; `seq` (AUTOINCREMENT, never reused) is the order
  * DescribeTags lists and pages them in, so a tag written while a client pages appears once, later.
  */
@@ -15,12 +17,26 @@ interface TagRow {
   value: string;
 }
 
+/** The `resource_type` column: what DescribeTags reports and filters by. */
+export type TaggedResourceType =
+  | 'security-group'
+  | 'security-group-rule'
+  | 'vpc'
+  | 'prefix-list'
+  | 'subnet'
+  | 'network-interface'
+  | 'network-acl'
+  | 'route-table';
+
 /** One tag of one resource, as DescribeTags reports it. */
 export interface TagDescriptionRecord extends Tag {
   readonly seq: number;
   readonly resourceId: string;
   readonly resourceType: string;
 }
+
+/** The tags of an untagged resource: one shared frozen array, no allocation per record. */
+export const NO_TAGS: readonly Tag[] = Object.freeze([]);
 
 export function createTagStore(db: Db) {
   const sql = {
@@ -35,11 +51,32 @@ export function createTagStore(db: Db) {
     tagsOfType: db.prepare<[string, string, string], Pick<TagRow, 'resource_id' | 'key' | 'value'>>(
       'SELECT resource_id, key, value FROM tags WHERE account_id = ? AND region = ? AND resource_type = ? ORDER BY seq',
     ),
-    tagsOf: db.prepare<[string], Pick<TagRow, 'key' | 'value'>>('SELECT key, value FROM tags WHERE resource_id = ? ORDER BY seq'),
+    // One resource's tags: on every Describe of a single group or VPC (test/unit/store/query-plans.test.ts).
+    tagsOf: db.prepare<[string], Pick<TagRow, 'resource_id' | 'key' | 'value'>>(
+      'SELECT resource_id, key, value FROM tags WHERE resource_id = ? ORDER BY rowid',
+    ),
+    upsertTag: db.prepare<[string, string, string, string, string, string]>(
+      `INSERT INTO tags (resource_id, resource_type, account_id, region, key, value)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (resource_id, key) DO UPDATE SET value = excluded.value`,
+    ),
     deleteTagsOf: db.prepare<[string]>('DELETE FROM tags WHERE resource_id = ?'),
   };
 
+  /** One resource's tags, oldest first. */
+  const tagsOf = (resourceId: string): readonly Tag[] => {
+    const rows = sql.tagsOf.all(resourceId);
+    return rows.length === 0 ? NO_TAGS : rows.map((row) => ({ key: row.key, value: row.value }));
+  };
+
   return {
+    /** Adds the tags to the resource, replacing the value of a key it already has. */
+    setTags(scope: Scope, resourceId: string, resourceType: TaggedResourceType, tags: readonly Tag[]): void {
+      for (const tag of tags) {
+        sql.upsertTag.run(resourceId, resourceType, scope.accountId, scope.region, tag.key, tag.value);
+      }
+    },
+
     /** The tags of every resource of one type in the account-region, by resource id. */
     tagsByResourceOfType(scope: Scope, resourceType: string): Map<string, Tag[]> {
       const map = new Map<string, Tag[]>();
@@ -51,10 +88,9 @@ export function createTagStore(db: Db) {
       return map;
     },
 
-    /** One resource's tags, oldest first. */
-    tagsOf(resourceId: string): Tag[] {
-      return sql.tagsOf.all(resourceId).map((row) => ({ key: row.key, value: row.value }));
-    },
+    tagsOf,
+    /** The same as `tagsOf`, under the name the tag actions call it by. */
+    tagsOfResource: tagsOf,
 
     /** Deletes every tag of a resource that is being deleted. */
     deleteTagsOfResource(resourceId: string): void {
