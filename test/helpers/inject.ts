@@ -51,3 +51,23 @@ export async function expectPostError(
   const answer = await post(app, fields);
   expect({ status: answer.status, ...errorOf(answer.xml) }).toEqual({ status, code, message });
 }
+
+/**
+ * Deletes the default VPC the AWS way: its default subnets first (DeleteVpc answers
+ * DependencyViolation while a VPC has subnets), then the VPC. Expects every call to succeed
+ * and returns the deleted VPC's id.
+ */
+export async function deleteDefaultVpc(app: FastifyInstance, headers: Record<string, string> = {}): Promise<string> {
+  const vpcs = await post(app, { Action: 'DescribeVpcs', 'Filter.1.Name': 'is-default', 'Filter.1.Value.1': 'true' }, headers);
+  expect(vpcs.status).toBe(200);
+  const vpcId: string = vpcs.xml.DescribeVpcsResponse.vpcSet.item[0].vpcId;
+  const subnets = await post(app, { Action: 'DescribeSubnets', 'Filter.1.Name': 'vpc-id', 'Filter.1.Value.1': vpcId }, headers);
+  expect(subnets.status).toBe(200);
+  for (const subnet of subnets.xml.DescribeSubnetsResponse.subnetSet?.item ?? []) {
+    const deleted = await post(app, { Action: 'DeleteSubnet', SubnetId: subnet.subnetId }, headers);
+    expect(deleted.status).toBe(200);
+  }
+  const deleted = await post(app, { Action: 'DeleteVpc', VpcId: vpcId }, headers);
+  expect(deleted.status).toBe(200);
+  return vpcId;
+}

@@ -5,7 +5,11 @@
 import {
   CreateSecurityGroupCommand,
   CreateVpcCommand,
+  DeleteSubnetCommand,
+  DeleteVpcCommand,
   DescribeSecurityGroupRulesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
   EC2Client,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
@@ -57,6 +61,21 @@ export async function stopServer(emulator: Emulator | undefined, ...clients: Arr
 /** Creates a security group in `vpcId` (the default VPC when undefined) and returns its id. */
 export async function createGroup(ec2: EC2Client, name: string, description: string, vpcId?: string): Promise<string> {
   return (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: description, VpcId: vpcId }))).GroupId!;
+}
+
+/**
+ * Deletes the default VPC of the client's account and region the AWS way: its default subnets
+ * first (DeleteVpc answers DependencyViolation while a VPC has subnets), then the VPC. Returns
+ * the deleted VPC's id.
+ */
+export async function deleteDefaultVpc(ec2: EC2Client): Promise<string> {
+  const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }));
+  const vpcId = Vpcs?.[0]?.VpcId;
+  if (vpcId === undefined) throw new Error('deleteDefaultVpc: this account and region has no default VPC');
+  const { Subnets } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
+  for (const subnet of Subnets ?? []) await ec2.send(new DeleteSubnetCommand({ SubnetId: subnet.SubnetId }));
+  await ec2.send(new DeleteVpcCommand({ VpcId: vpcId }));
+  return vpcId;
 }
 
 /** Every rule (ingress and egress) of one group: DescribeSecurityGroupRules filtered by group-id. */

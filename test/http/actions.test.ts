@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildTestApp, errorOf, post } from '../helpers/inject.js';
+import { buildTestApp, deleteDefaultVpc, errorOf, post } from '../helpers/inject.js';
 
 type Fields = Record<string, string>;
 type Answer = Awaited<ReturnType<typeof post>>;
@@ -239,8 +239,7 @@ describe('CreateSecurityGroup', () => {
 
   it('answers VPCIdNotSpecified without VpcId once the default VPC is deleted (D-10)', async () => {
     const ec2 = emulator();
-    const deleted = await ec2.call('DeleteVpc', { VpcId: await ec2.defaultVpcId() });
-    expect(deleted.status).toBe(200);
+    await deleteDefaultVpc(ec2.app);
     expectError(await ec2.call('CreateSecurityGroup', { GroupName: 'web', GroupDescription: 'x' }), 'VPCIdNotSpecified', 'No default VPC for this user');
   });
 
@@ -337,7 +336,7 @@ describe('DeleteSecurityGroup', () => {
 
   it('answers a name without a default VPC with VPCIdNotSpecified (D-16)', async () => {
     const ec2 = emulator();
-    await ec2.call('DeleteVpc', { VpcId: await ec2.defaultVpcId() });
+    await deleteDefaultVpc(ec2.app);
     expectError(
       await ec2.call('DeleteSecurityGroup', { GroupName: 'x' }),
       'VPCIdNotSpecified',
@@ -454,7 +453,7 @@ describe('DescribeSecurityGroups', () => {
 
   it('answers a name without a default VPC with VPCIdNotSpecified (D-20)', async () => {
     const ec2 = emulator();
-    await ec2.call('DeleteVpc', { VpcId: await ec2.defaultVpcId() });
+    await deleteDefaultVpc(ec2.app);
     expectError(await ec2.call('DescribeSecurityGroups', { 'GroupName.1': 'web' }), 'VPCIdNotSpecified', 'No default VPC for this user');
   });
 

@@ -7,14 +7,13 @@ import {
   AuthorizeSecurityGroupEgressCommand,
   CreateSecurityGroupCommand,
   DeleteSecurityGroupCommand,
-  DeleteVpcCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcsCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2Client, ec2ErrorOf, startServerWithVpc, stopServer } from '../helpers/server.js';
+import { deleteDefaultVpc, ec2Client, ec2ErrorOf, startServerWithVpc, stopServer } from '../helpers/server.js';
 
 const ACCOUNT = '000000000000';
 const SG_ID = /^sg-[0-9a-f]{17}$/;
@@ -263,8 +262,7 @@ describe('an account-region without a default VPC', () => {
   let west: EC2Client;
   beforeAll(async () => {
     west = ec2Client(emulator.url, 'ap-southeast-2');
-    const [defaultVpc] = (await west.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs!;
-    await west.send(new DeleteVpcCommand({ VpcId: defaultVpc!.VpcId }));
+    await deleteDefaultVpc(west);
   });
   afterAll(() => west?.destroy());
 

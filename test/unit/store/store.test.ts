@@ -110,7 +110,10 @@ describe('ensureScope', () => {
 
   it('does not bring the default VPC back after it was deleted', () => {
     store.ensureScope(SCOPE);
-    store.deleteVpc(store.getDefaultVpc(SCOPE)!.vpcId);
+    const vpcId = store.getDefaultVpc(SCOPE)!.vpcId;
+    // As on AWS, the default subnets go first: a VPC with subnets cannot be deleted.
+    for (const subnetId of store.subnetIdsOfVpc(vpcId)) store.deleteSubnet(subnetId);
+    store.deleteVpc(vpcId);
     store.ensureScope(SCOPE);
     createStore(db).ensureScope(SCOPE);
     expect(store.getDefaultVpc(SCOPE)).toBeUndefined();
