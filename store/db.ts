@@ -5,7 +5,7 @@
  * write is in the OS before COMMIT returns); only a power cut may lose the last commits.
  */
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from './migrations.js';
+import { MIGRATIONS, upgradeData } from './migrations.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 
 export class DatabaseOpenError extends Error {}
@@ -26,7 +26,7 @@ export function openDatabase(path: string = ':memory:'): Db {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    applyMigrations(db, MIGRATIONS, SCHEMA_VERSION);
+    applyMigrations(db, MIGRATIONS, SCHEMA_VERSION, upgradeData);
     return db;
   } catch (err) {
     db.close();
@@ -59,8 +59,16 @@ export function schemaVersionOf(db: Db): number | undefined {
   return row ? Number(row.value) : undefined;
 }
 
-/** Brings `db` to `target`: all steps and the new stamp commit together, or none of them. */
-export function applyMigrations(db: Db, migrations: readonly Migration[], target: number): void {
+/**
+ * Brings `db` to `target`: all steps, `afterSteps` (the data upgrade, run once the schema is the
+ * current one, only when some step ran) and the new stamp commit together, or none of them.
+ */
+export function applyMigrations(
+  db: Db,
+  migrations: readonly Migration[],
+  target: number,
+  afterSteps: (db: Db) => void = () => {},
+): void {
   const found = schemaVersionOf(db);
   if (found !== undefined && found > target) {
     throw new SchemaVersionError(
@@ -68,12 +76,17 @@ export function applyMigrations(db: Db, migrations: readonly Migration[], target
     );
   }
   db.transaction(() => {
+    let upgraded = false;
     for (const step of [...migrations].sort((a, b) => a.toVersion - b.toVersion)) {
-      if (found !== undefined && step.toVersion > found && step.toVersion <= target) step.up(db);
+      if (found !== undefined && step.toVersion > found && step.toVersion <= target) {
+        step.up(db);
+        upgraded = true;
+      }
     }
     // Every statement of SCHEMA_SQL is IF NOT EXISTS: it creates a fresh database, and adds tables
     // and indexes introduced since an older file was written.
     db.exec(SCHEMA_SQL);
+    if (upgraded) afterSteps(db);
     db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
       String(target),
     );

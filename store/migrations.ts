@@ -3,36 +3,43 @@
  * each in the same transaction as the new version stamp), and the same data upgrade for state
  * documents exported by an earlier release (store/state.ts).
  *
+ * A step only changes tables (statements of the current release may not prepare before all steps
+ * ran); `upgradeData` then fills in what older rows lack, once, in the same transaction.
+ *
  * Version 2 (the network around the groups): VPCs gained their DNS attributes, and every VPC its
  * default network ACL and main route table; a default VPC gained its default subnets. A file from
  * version 1 gets all of that as if those VPCs had been created by this release.
+ * Version 3 (peering and VPC associations): rules gained the VPC of a group they reference across a
+ * peering (`peer_vpc_id`, NULL for every older rule: they could only reference their own VPC).
  */
 import type { Db, Migration } from './db.js';
-import { SCHEMA_SQL } from './schema.js';
 import { createStore } from './store.js';
 
-/** The version-1 `vpcs` table lacked these; SQLite adds a column with its default to every row. */
-const VPC_ATTRIBUTE_COLUMNS = [
-  'enable_dns_support INTEGER NOT NULL DEFAULT 1',
-  'enable_dns_hostnames INTEGER NOT NULL DEFAULT 0',
-  'enable_network_address_usage_metrics INTEGER NOT NULL DEFAULT 0',
-];
+/** Adds the columns a table lacks; SQLite gives every existing row the column's default. */
+function addColumns(db: Db, table: string, definitions: readonly string[]): void {
+  const columns = new Set((db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name));
+  for (const definition of definitions) {
+    if (!columns.has(definition.split(' ')[0]!)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${definition}`);
+  }
+}
 
 export const MIGRATIONS: readonly Migration[] = [
   {
     toVersion: 2,
-    up(db) {
-      const columns = new Set((db.pragma('table_info(vpcs)') as { name: string }[]).map((c) => c.name));
-      for (const definition of VPC_ATTRIBUTE_COLUMNS) {
-        if (!columns.has(definition.split(' ')[0]!)) db.exec(`ALTER TABLE vpcs ADD COLUMN ${definition}`);
-      }
-      db.exec(SCHEMA_SQL); // the new tables
-      addVpcNetworks(db);
-    },
+    up: (db) =>
+      addColumns(db, 'vpcs', [
+        'enable_dns_support INTEGER NOT NULL DEFAULT 1',
+        'enable_dns_hostnames INTEGER NOT NULL DEFAULT 0',
+        'enable_network_address_usage_metrics INTEGER NOT NULL DEFAULT 0',
+      ]),
+  },
+  {
+    toVersion: 3,
+    up: (db) => addColumns(db, 'security_group_rules', ['peer_vpc_id TEXT']),
   },
 ];
 
-/** See the store's `addMissingVpcNetworks`: the data half of the version-2 step. */
-export function addVpcNetworks(db: Db): void {
+/** What rows of an older release lack (see the store's `addMissingVpcNetworks`); idempotent. */
+export function upgradeData(db: Db): void {
   createStore(db).addMissingVpcNetworks();
 }

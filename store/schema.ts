@@ -5,7 +5,7 @@
  * The unique index on rules is the last line of defence for EC2's "no duplicate rule" promise: even
  * a bug in the duplicate check cannot store the same rule twice.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -69,6 +69,7 @@ CREATE TABLE IF NOT EXISTS security_group_rules (
   peer         TEXT NOT NULL,          -- canonical CIDR, prefix-list id or group id
   peer_user_id TEXT,                   -- owner of a referenced group
   description  TEXT,
+  peer_vpc_id  TEXT,                   -- VPC of a group referenced across a peering; NULL within the VPC
   UNIQUE (group_id, is_egress, ip_protocol, from_port, to_port, peer_kind, peer)
 );
 CREATE INDEX IF NOT EXISTS rules_by_scope ON security_group_rules (account_id, region, seq);
@@ -185,6 +186,38 @@ CREATE TABLE IF NOT EXISTS network_interface_groups (
   PRIMARY KEY (network_interface_id, group_id)
 );
 CREATE INDEX IF NOT EXISTS network_interface_groups_by_group ON network_interface_groups (group_id);
+
+-- VPC peering connections (version 3), same account and region. The VPCs' CIDR blocks are kept
+-- because a connection stays visible for a while after either VPC is gone.
+CREATE TABLE IF NOT EXISTS vpc_peering_connections (
+  seq                       INTEGER PRIMARY KEY AUTOINCREMENT,
+  vpc_peering_connection_id TEXT NOT NULL UNIQUE,
+  account_id                TEXT NOT NULL,
+  region                    TEXT NOT NULL,
+  requester_vpc_id          TEXT NOT NULL,
+  requester_cidr_block      TEXT NOT NULL,
+  accepter_vpc_id           TEXT NOT NULL,
+  accepter_cidr_block       TEXT NOT NULL,
+  accepter_owner_id         TEXT NOT NULL,
+  status_code               TEXT NOT NULL, -- pending-acceptance | active | rejected | deleted | failed | expired
+  status_message            TEXT NOT NULL,
+  created_at                INTEGER NOT NULL, -- ms since the epoch
+  ended_at                  INTEGER           -- when it became rejected, deleted or failed
+);
+CREATE INDEX IF NOT EXISTS vpc_peering_connections_by_scope ON vpc_peering_connections (account_id, region, seq);
+
+-- Security groups associated with VPCs other than their own (version 3).
+CREATE TABLE IF NOT EXISTS security_group_vpc_associations (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  group_id   TEXT NOT NULL REFERENCES security_groups (group_id),
+  vpc_id     TEXT NOT NULL REFERENCES vpcs (vpc_id),
+  account_id TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  state      TEXT NOT NULL,               -- associated (disassociated ones are deleted)
+  UNIQUE (group_id, vpc_id)
+);
+CREATE INDEX IF NOT EXISTS security_group_vpc_associations_by_scope ON security_group_vpc_associations (account_id, region, seq);
+CREATE INDEX IF NOT EXISTS security_group_vpc_associations_by_vpc ON security_group_vpc_associations (vpc_id);
 
 CREATE TABLE IF NOT EXISTS tags (
   seq           INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused, so DescribeTags pages stay stable
