@@ -1,79 +1,47 @@
 /**
- * The real Terraform CLI with the real hashicorp/aws provider against the emulator: apply, a plan
- * that must show no changes (no perpetual diff), an in-place update, another empty plan, destroy.
+ * The real Terraform CLI with the real hashicorp/aws provider against the emulator.
+ *
+ * Security groups and every kind of rule resource: apply, a plan that must show no changes (no
+ * perpetual diff), an in-place update, another empty plan, destroy. The network around them: a VPC
+ * with DNS hostnames on, a subnet in a zone from `data "aws_availability_zones"`, two groups, a network
+ * interface holding both and `data "aws_vpc" { default = true }`: apply, an empty plan, destroy.
  *
  * Terraform cannot download providers here, so this needs `terraform` on PATH and the AWS provider
- * in a filesystem mirror (`TF_PLUGIN_MIRROR`, default /opt/tf-plugins, laid out as
- * registry.terraform.io/hashicorp/aws/<version>/linux_amd64/). Without either, the suite says so
- * and skips; every other test still runs.
+ * in a filesystem mirror (see test/helpers/terraform.ts). Without either, the suites say so and
+ * skip; every other test still runs.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
+  DeleteSecurityGroupCommand,
+  DescribeAvailabilityZonesCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcAttributeCommand,
   DescribeVpcsCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
-import { ec2Client, startTestServer } from '../helpers/server.js';
-
-const run = promisify(execFile);
-const MIRROR = process.env['TF_PLUGIN_MIRROR'] ?? '/opt/tf-plugins';
-const PROVIDER_DIR = join(MIRROR, 'registry.terraform.io', 'hashicorp', 'aws');
-
-function terraformAvailable(): { ok: true; providerVersion: string } | { ok: false; why: string } {
-  const onPath = (process.env['PATH'] ?? '').split(':').some((dir) => dir && existsSync(join(dir, 'terraform')));
-  if (!onPath) return { ok: false, why: 'terraform is not on PATH' };
-  if (!existsSync(PROVIDER_DIR)) return { ok: false, why: `no hashicorp/aws provider mirror at ${PROVIDER_DIR}` };
-  const versions = readdirSync(PROVIDER_DIR).sort();
-  if (versions.length === 0) return { ok: false, why: `no provider version under ${PROVIDER_DIR}` };
-  return { ok: true, providerVersion: versions[versions.length - 1]! };
-}
+import { ec2Client, ec2ErrorOf, startTestServer, stopServer } from '../helpers/server.js';
+import { awsProviderBlock, terraformAvailable, terraformWorkdir, type TerraformWorkdir } from '../helpers/terraform.js';
 
 const availability = terraformAvailable();
 if (!availability.ok) console.warn(`[terraform-real] skipped: ${availability.why}`);
+const providerVersion = availability.ok ? availability.providerVersion : '';
+/** Each terraform command starts the provider (seconds on a small machine); an apply with a VPC also waits 10 s. */
+const terraformSuite = { timeout: 240_000 };
 
-describe.skipIf(!availability.ok)('real Terraform (hashicorp/aws provider) against the emulator', () => {
+describe.skipIf(!availability.ok)('real Terraform (hashicorp/aws provider) against the emulator', terraformSuite, () => {
   let emulator: Emulator;
   let client: EC2Client;
-  let workdir: string;
+  let tf: TerraformWorkdir;
   let vpcId: string;
-  const env = () => ({
-    ...process.env,
-    TF_CLI_CONFIG_FILE: join(workdir, 'cli.tfrc'),
-    CHECKPOINT_DISABLE: '1',
-    TF_IN_AUTOMATION: '1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
-  const terraform = (...args: string[]) =>
-    run('terraform', [...args, '-no-color'], { cwd: workdir, env: env(), maxBuffer: 32 * 1024 * 1024 });
+  const terraform = (...args: string[]) => tf.terraform(...args);
 
   function writeConfig(options: { httpsCidrs: string[]; dbOutCidr: string; dbOutDescription: string }): void {
-    const version = availability.ok ? availability.providerVersion : '';
-    writeFileSync(
-      join(workdir, 'main.tf'),
-      `
-terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws", version = "${version}" }
-  }
-}
-provider "aws" {
-  region                  = "us-east-1"
-  access_key              = "test"
-  secret_key              = "test"
-  skip_metadata_api_check = true
-  skip_region_validation  = true
-  endpoints {
-    ec2 = "${emulator.url}"
-    sts = "${emulator.url}"
-  }
-}
+    tf.writeConfig(
+      `${awsProviderBlock(providerVersion, emulator.url)}
 resource "aws_security_group" "web" {
   name        = "web"
   description = "web tier"
@@ -130,51 +98,22 @@ output "db_from_web_id" { value = aws_vpc_security_group_ingress_rule.db_from_we
     );
   }
 
-  async function outputs(): Promise<Record<string, string>> {
-    const { stdout } = await terraform('output', '-json');
-    const parsed = JSON.parse(stdout) as Record<string, { value: string }>;
-    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, v.value]));
-  }
-
-  /** `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes, 1 = error. */
-  async function planExitCode(): Promise<number> {
-    try {
-      await terraform('plan', '-detailed-exitcode', '-input=false');
-      return 0;
-    } catch (err) {
-      const e = err as { code?: number; stdout?: string; stderr?: string };
-      if (e.code !== 2) throw err;
-      console.warn(`[terraform-real] plan shows changes:\n${e.stdout}`);
-      return 2;
-    }
-  }
+  const outputs = () => tf.outputs();
+  const planExitCode = () => tf.planExitCode();
 
   beforeAll(async () => {
     emulator = await startTestServer();
     client = ec2Client(emulator.url);
     const vpcs = await client.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }));
     vpcId = vpcs.Vpcs![0]!.VpcId!;
-    workdir = mkdtempSync(join(tmpdir(), 'ec2-sg-emulator-terraform-'));
-    writeFileSync(
-      join(workdir, 'cli.tfrc'),
-      `provider_installation {
-  filesystem_mirror {
-    path    = "${MIRROR}"
-    include = ["registry.terraform.io/hashicorp/aws"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/hashicorp/aws"]
-  }
-}
-`,
-    );
+    tf = terraformWorkdir('terraform-real');
     writeConfig({ httpsCidrs: ['10.0.0.0/16', '10.1.0.0/16'], dbOutCidr: '10.2.0.0/16', dbOutDescription: 'to replicas' });
     await terraform('init', '-input=false');
   }, 300_000);
 
   afterAll(async () => {
-    await emulator?.stop();
-    if (workdir) rmSync(workdir, { recursive: true, force: true });
+    await stopServer(emulator, client);
+    tf?.remove();
   });
 
   it('applies groups and every kind of rule resource, as the SDK then sees them', async () => {
@@ -248,5 +187,175 @@ output "db_from_web_id" { value = aws_vpc_security_group_ingress_rule.db_from_we
     await terraform('destroy', '-auto-approve', '-input=false');
     const groups = await client.send(new DescribeSecurityGroupsCommand({}));
     expect(groups.SecurityGroups?.map((g) => g.GroupName)).toEqual(['default']);
+  });
+});
+
+describe.skipIf(!availability.ok)('real Terraform: a VPC, subnet, groups and a network interface holding them', terraformSuite, () => {
+  let emulator: Emulator;
+  let client: EC2Client;
+  let tf: TerraformWorkdir;
+  let ids: Record<string, string>;
+
+  beforeAll(async () => {
+    emulator = await startTestServer();
+    client = ec2Client(emulator.url);
+    tf = terraformWorkdir('terraform-real network');
+    tf.writeConfig(`${awsProviderBlock(providerVersion, emulator.url)}
+data "aws_availability_zones" "available" {
+  state = "available"
+}
+data "aws_vpc" "default" {
+  default = true
+}
+resource "aws_vpc" "main" {
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_hostnames = true
+  tags                 = { Name = "main" }
+}
+resource "aws_subnet" "app" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = data.aws_availability_zones.available.names[0]
+  tags              = { Name = "app" }
+}
+resource "aws_security_group" "app" {
+  name        = "app"
+  description = "app tier"
+  vpc_id      = aws_vpc.main.id
+  ingress {
+    from_port   = 8080
+    to_port     = 8080
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/16"]
+    description = "app in"
+  }
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+  tags = { Name = "app" }
+}
+resource "aws_security_group" "mgmt" {
+  name        = "mgmt"
+  description = "management"
+  vpc_id      = aws_vpc.main.id
+}
+resource "aws_network_interface" "app" {
+  subnet_id       = aws_subnet.app.id
+  security_groups = [aws_security_group.app.id, aws_security_group.mgmt.id]
+  description     = "app interface"
+  tags            = { Name = "app-eni" }
+}
+output "vpc_id" { value = aws_vpc.main.id }
+output "subnet_id" { value = aws_subnet.app.id }
+output "subnet_az" { value = aws_subnet.app.availability_zone }
+output "first_az" { value = data.aws_availability_zones.available.names[0] }
+output "app_sg_id" { value = aws_security_group.app.id }
+output "mgmt_sg_id" { value = aws_security_group.mgmt.id }
+output "eni_id" { value = aws_network_interface.app.id }
+output "default_vpc_id" { value = data.aws_vpc.default.id }
+output "default_vpc_cidr" { value = data.aws_vpc.default.cidr_block }
+`);
+    await tf.terraform('init', '-input=false');
+  }, 300_000);
+
+  afterAll(async () => {
+    await stopServer(emulator, client);
+    tf?.remove();
+  });
+
+  it('applies (ModifyVpcAttribute waits 10 s), and the SDK sees what the outputs name', async () => {
+    await tf.terraform('apply', '-auto-approve', '-input=false');
+    ids = await tf.outputs();
+
+    const vpc = (await client.send(new DescribeVpcsCommand({ VpcIds: [ids['vpc_id']!] }))).Vpcs?.[0];
+    expect(vpc).toMatchObject({ CidrBlock: '10.0.0.0/16', IsDefault: false, Tags: [{ Key: 'Name', Value: 'main' }] });
+    const hostnames = await client.send(new DescribeVpcAttributeCommand({ VpcId: ids['vpc_id'], Attribute: 'enableDnsHostnames' }));
+    expect(hostnames.EnableDnsHostnames?.Value).toBe(true);
+    const support = await client.send(new DescribeVpcAttributeCommand({ VpcId: ids['vpc_id'], Attribute: 'enableDnsSupport' }));
+    expect(support.EnableDnsSupport?.Value).toBe(true);
+
+    // The zone is the first name of the data source, which sorts the emulator's zones by name.
+    const zones = await client.send(new DescribeAvailabilityZonesCommand({}));
+    const firstZone = zones.AvailabilityZones!.map((z) => z.ZoneName!).sort()[0];
+    expect(ids['first_az']).toBe(firstZone);
+    expect(ids['subnet_az']).toBe(firstZone);
+    const subnet = (await client.send(new DescribeSubnetsCommand({ SubnetIds: [ids['subnet_id']!] }))).Subnets?.[0];
+    expect(subnet).toMatchObject({
+      VpcId: ids['vpc_id'],
+      CidrBlock: '10.0.1.0/24',
+      AvailabilityZone: firstZone,
+      State: 'available',
+      Tags: [{ Key: 'Name', Value: 'app' }],
+    });
+
+    const eni = (await client.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [ids['eni_id']!] })))
+      .NetworkInterfaces?.[0];
+    expect(eni).toMatchObject({
+      SubnetId: ids['subnet_id'],
+      VpcId: ids['vpc_id'],
+      Description: 'app interface',
+      Status: 'available',
+      TagSet: [{ Key: 'Name', Value: 'app-eni' }], // the SDK names a network interface's tags TagSet
+    });
+    expect(eni?.Groups?.map((g) => `${g.GroupId} ${g.GroupName}`).sort()).toEqual(
+      [`${ids['app_sg_id']} app`, `${ids['mgmt_sg_id']} mgmt`].sort(),
+    );
+
+    const app = (await client.send(new DescribeSecurityGroupsCommand({ GroupIds: [ids['app_sg_id']!] }))).SecurityGroups?.[0];
+    expect(app?.VpcId).toBe(ids['vpc_id']);
+    expect(app?.IpPermissions?.map((p) => [p.IpProtocol, p.FromPort, p.ToPort, p.IpRanges?.map((r) => r.CidrIp)])).toEqual([
+      ['tcp', 8080, 8080, ['10.0.0.0/16']],
+    ]);
+
+    // data "aws_vpc" { default = true } sent the filter isDefault=true and found the default VPC.
+    const defaults = await client.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }));
+    expect(defaults.Vpcs?.map((v) => v.VpcId)).toEqual([ids['default_vpc_id']]);
+    expect(ids['default_vpc_cidr']).toBe('172.31.0.0/16');
+  });
+
+  it('refuses to delete a group the interface holds: DependencyViolation', async () => {
+    for (const groupId of [ids['app_sg_id']!, ids['mgmt_sg_id']!]) {
+      const error = await ec2ErrorOf(() => client.send(new DeleteSecurityGroupCommand({ GroupId: groupId })));
+      expect(error).toEqual({ code: 'DependencyViolation', message: `resource ${groupId} has a dependent object`, status: 400 });
+    }
+    const still = await client.send(new DescribeSecurityGroupsCommand({ GroupIds: [ids['app_sg_id']!, ids['mgmt_sg_id']!] }));
+    expect(still.SecurityGroups).toHaveLength(2);
+  });
+
+  it('plans no changes right after apply (no perpetual diff)', async () => {
+    expect(await tf.planExitCode()).toBe(0);
+  });
+
+  it('destroys the interface, groups, subnet and VPC, and leaves the default VPC alone', async () => {
+    await tf.terraform('destroy', '-auto-approve', '-input=false');
+
+    const gone = await Promise.all([
+      ec2ErrorOf(() => client.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [ids['eni_id']!] }))),
+      ec2ErrorOf(() => client.send(new DescribeSecurityGroupsCommand({ GroupIds: [ids['app_sg_id']!] }))),
+      ec2ErrorOf(() => client.send(new DescribeSecurityGroupsCommand({ GroupIds: [ids['mgmt_sg_id']!] }))),
+      ec2ErrorOf(() => client.send(new DescribeSubnetsCommand({ SubnetIds: [ids['subnet_id']!] }))),
+      ec2ErrorOf(() => client.send(new DescribeVpcsCommand({ VpcIds: [ids['vpc_id']!] }))),
+    ]);
+    expect(gone.map((e) => e.code)).toEqual([
+      'InvalidNetworkInterfaceID.NotFound',
+      'InvalidGroup.NotFound',
+      'InvalidGroup.NotFound',
+      'InvalidSubnetID.NotFound',
+      'InvalidVpcID.NotFound',
+    ]);
+    // Nothing of the VPC lingers: no interfaces, subnets or groups (its default group included) name it.
+    const byVpc = [{ Name: 'vpc-id', Values: [ids['vpc_id']!] }];
+    const [enis, subnets, groups] = await Promise.all([
+      client.send(new DescribeNetworkInterfacesCommand({ Filters: byVpc })),
+      client.send(new DescribeSubnetsCommand({ Filters: byVpc })),
+      client.send(new DescribeSecurityGroupsCommand({ Filters: byVpc })),
+    ]);
+    expect([enis.NetworkInterfaces, subnets.Subnets, groups.SecurityGroups]).toEqual([[], [], []]);
+
+    const vpcs = await client.send(new DescribeVpcsCommand({}));
+    expect(vpcs.Vpcs?.map((v) => `${v.VpcId} ${v.CidrBlock}`)).toEqual([`${ids['default_vpc_id']} 172.31.0.0/16`]);
   });
 });
