@@ -13,6 +13,7 @@ import type { DescribeNetworkAclsRequest, DescribeNetworkAclsResult, NetworkAcl,
 import { ec2Error } from '../../protocol/errors.js';
 import type { NetworkAclRecord, Sequenced, SubnetRecord, VpcRecord } from '../../store/records.js';
 import type { Deps, RequestContext } from '../context.js';
+import { namedOrAll } from '../describe.js';
 import { compileFilters, type FilterTable } from '../filters.js';
 import { takePage, validatePageRequest } from '../paging.js';
 import { toSdkTags } from '../security-groups/views.js';
@@ -88,18 +89,11 @@ export function describeNetworkAcls(
   validatePageRequest(input);
   const matches = compileFilters(input.Filters, NETWORK_ACL_FILTERS);
   const { store } = deps;
-  let acls: Sequenced<NetworkAclRecord>[];
-  const ids = input.NetworkAclIds ?? [];
-  if (ids.length > 0) {
-    acls = [...new Set(ids)].map((id) => {
-      const acl = store.getNetworkAcl(ctx.scope, id);
-      if (!acl) throw ec2Error('InvalidNetworkAclID.NotFound', id);
-      return acl;
-    });
-    acls.sort((a, b) => a.seq - b.seq);
-  } else {
-    acls = store.listNetworkAcls(ctx.scope);
-  }
+  const acls = namedOrAll(input.NetworkAclIds, {
+    find: (id) => store.getNetworkAcl(ctx.scope, id),
+    notFound: (id) => ec2Error('InvalidNetworkAclID.NotFound', id),
+    all: () => store.listNetworkAcls(ctx.scope),
+  });
   const vpcs = new Map(store.listVpcs(ctx.scope).map((vpc) => [vpc.vpcId, vpc]));
   const subnets = store.listSubnets(ctx.scope);
   const views: AclView[] = acls.map((acl) => ({

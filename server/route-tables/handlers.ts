@@ -14,6 +14,7 @@ import type { DescribeRouteTablesRequest, DescribeRouteTablesResult, Route, Rout
 import { ec2Error } from '../../protocol/errors.js';
 import type { RouteTableRecord, Sequenced, VpcRecord } from '../../store/records.js';
 import type { Deps, RequestContext } from '../context.js';
+import { namedOrAll } from '../describe.js';
 import { compileFilters, type FilterTable } from '../filters.js';
 import { takePage, validatePageRequest } from '../paging.js';
 import { toSdkTags } from '../security-groups/views.js';
@@ -88,18 +89,11 @@ export function describeRouteTables(
   validatePageRequest(input);
   const matches = compileFilters(input.Filters, ROUTE_TABLE_FILTERS);
   const { store } = deps;
-  let tables: Sequenced<RouteTableRecord>[];
-  const ids = input.RouteTableIds ?? [];
-  if (ids.length > 0) {
-    tables = [...new Set(ids)].map((id) => {
-      const table = store.getRouteTable(ctx.scope, id);
-      if (!table) throw ec2Error('InvalidRouteTableID.NotFound', id);
-      return table;
-    });
-    tables.sort((a, b) => a.seq - b.seq);
-  } else {
-    tables = store.listRouteTables(ctx.scope);
-  }
+  const tables = namedOrAll(input.RouteTableIds, {
+    find: (id) => store.getRouteTable(ctx.scope, id),
+    notFound: (id) => ec2Error('InvalidRouteTableID.NotFound', id),
+    all: () => store.listRouteTables(ctx.scope),
+  });
   const vpcs = new Map(store.listVpcs(ctx.scope).map((vpc) => [vpc.vpcId, vpc]));
   const views: RouteTableView[] = tables.map((table) => {
     const vpc = vpcs.get(table.vpcId);

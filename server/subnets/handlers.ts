@@ -26,8 +26,9 @@ import { ipv4Range, ipv4RangesOverlap, parseCidr } from '../../protocol/cidr.js'
 import { Ec2Error, ec2Error, invalidValue } from '../../protocol/errors.js';
 import { availabilityZonesOf, type AvailabilityZoneInfo } from '../../store/availability-zones.js';
 import { isSubnetId } from '../../store/ids.js';
-import type { Scope, Sequenced, SubnetRecord } from '../../store/records.js';
+import type { Scope, SubnetRecord } from '../../store/records.js';
 import type { Deps, RequestContext } from '../context.js';
+import { namedOrAll } from '../describe.js';
 import { compileFilters, type FilterTable } from '../filters.js';
 import { takePage, validatePageRequest } from '../paging.js';
 import { toSdkTags } from '../security-groups/views.js';
@@ -186,18 +187,12 @@ const SUBNET_FILTERS: FilterTable<SubnetRecord> = {
 export function describeSubnets(input: DescribeSubnetsRequest, ctx: RequestContext, deps: Deps): DescribeSubnetsResult {
   validatePageRequest(input);
   const matches = compileFilters(input.Filters, SUBNET_FILTERS);
-  let subnets: Sequenced<SubnetRecord>[];
-  const ids = input.SubnetIds ?? [];
-  if (ids.length > 0) {
-    subnets = [...new Set(ids)].map((id) => {
-      const subnet = deps.store.getSubnet(ctx.scope, id);
-      if (!subnet || !deps.realism.isVisible(id)) throw ec2Error('InvalidSubnetID.NotFound', id);
-      return subnet;
-    });
-    subnets.sort((a, b) => a.seq - b.seq);
-  } else {
-    subnets = deps.store.listSubnets(ctx.scope).filter((s) => deps.realism.isVisible(s.subnetId));
-  }
+  const { isVisible } = deps.realism; // new resources hide for a while under eventual consistency
+  const subnets = namedOrAll(input.SubnetIds, {
+    find: (id) => (isVisible(id) ? deps.store.getSubnet(ctx.scope, id) : undefined),
+    notFound: (id) => ec2Error('InvalidSubnetID.NotFound', id),
+    all: () => deps.store.listSubnets(ctx.scope).filter((s) => isVisible(s.subnetId)),
+  });
   const page = takePage(subnets.filter(matches), input);
   return { Subnets: page.items.map(toSubnet), NextToken: page.nextToken };
 }
