@@ -95,6 +95,20 @@ export const EC2_ERRORS = {
   'InvalidSubnet.Conflict': { status: 400, message: (cidr) => `The CIDR '${cidr}' conflicts with another subnet` },
   'InvalidNetworkAclID.NotFound': { status: 400, message: (id) => `The networkAcl ID '${id}' does not exist` },
   'InvalidRouteTableID.NotFound': { status: 400, message: (id) => `The routeTable ID '${id}' does not exist` },
+  // ---- VPC peering connections (`ID` in NotFound, `Id` in Malformed, as AWS spells them) ----
+  'InvalidVpcPeeringConnectionID.NotFound': {
+    status: 400,
+    message: (id) => `The vpcPeeringConnection ID '${id}' does not exist`,
+  },
+  'InvalidVpcPeeringConnectionId.Malformed': { status: 400, message: (id) => `Invalid id: "${id}" (expecting "pcx-...")` },
+  InvalidStateTransition: {
+    status: 400,
+    message: (id, from, to) => `Invalid state transition for ${id}, attempted to transition from ${from} to ${to}`,
+  },
+  VpcPeeringConnectionAlreadyExists: {
+    status: 400,
+    message: (id) => `The vpc peering connection identified by ${id} already exists.`,
+  },
   DefaultVpcAlreadyExists: {
     status: 400,
     message: () => 'A Default VPC already exists for this account in this region.',
@@ -103,6 +117,11 @@ export const EC2_ERRORS = {
   'InvalidVpcID.NotFound': { status: 400, message: (id) => `The vpc ID '${id}' does not exist` },
   'InvalidVpcID.Malformed': { status: 400, message: (id) => `Invalid id: "${id}" (expecting "vpc-...")` },
   'InvalidVpc.Range': { status: 400, message: (cidr) => `The CIDR '${cidr}' is invalid.` },
+  // ---- security groups associated with other VPCs (README fidelity notes: our text)
+  'Resource.AlreadyAssociated': {
+    status: 400,
+    message: (groupId, vpcId) => `The security group ${groupId} is already associated with ${vpcId}.`,
+  },
   // ---- tags ----
   TagLimitExceeded: { status: 400, message: () => 'The maximum number of Tags for a resource has been reached.' },
   // ---- managed prefix lists (aws-reference §2G; texts not quoted there are our choice, README fidelity notes)

@@ -106,6 +106,7 @@ function readValue(node: KeyNode, shape: Shape): unknown {
     case 'string':
     case 'integer':
     case 'boolean':
+    case 'timestamp':
       if (node.children) throw unknownParameter(firstLeaf(node));
       return readScalar(node, shape.kind);
     default: {
@@ -129,8 +130,20 @@ function readList(node: KeyNode, shape: ListShape): unknown[] {
   return entries.map(([, child]) => readValue(child, shape.member));
 }
 
-function readScalar(node: KeyNode, kind: 'string' | 'integer' | 'boolean'): unknown {
+function readScalar(node: KeyNode, kind: 'string' | 'integer' | 'boolean' | 'timestamp'): unknown {
   const raw = node.value ?? '';
+  if (kind === 'timestamp') {
+    // SDKs send ISO 8601 (`2026-01-01T00:00:00Z`); epoch seconds are not a form EC2 takes.
+    const parts = ISO_TIMESTAMP.exec(raw);
+    // Without a zone designator it is UTC, never the server's local time (Date.parse's reading).
+    let time = parts ? Date.parse(parts[4] ? raw : `${raw}Z`) : NaN;
+    // A day the month does not have (02-30) is refused, not rolled over into the next month.
+    if (parts && new Date(Date.UTC(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]))).getUTCDate() !== Number(parts[3])) {
+      time = NaN;
+    }
+    if (Number.isNaN(time)) throw invalidValue(`Invalid value '${raw}' for ${parameterLabel(node.key)}. Expected a timestamp.`);
+    return new Date(time);
+  }
   if (kind === 'string') {
     // Every string may come back in an XML answer; one XML 1.0 cannot carry is refused here,
     // before anything is stored (AWS's own answer for these is not documented).
@@ -153,6 +166,9 @@ function readScalar(node: KeyNode, kind: 'string' | 'integer' | 'boolean'): unkn
   }
   throw invalidValue(`Invalid value '${raw}' for ${parameterLabel(node.key)}. Expected an integer.`);
 }
+
+/** `YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm]`; groups: year, month, day, zone. */
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
 
 /** Outside XML 1.0's `Char` production: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE, U+FFFF. */
 const NOT_XML_CHARACTER = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;

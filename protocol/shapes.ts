@@ -14,7 +14,7 @@
 
 export type Shape = ScalarShape | ListShape | StructureShape;
 export interface ScalarShape {
-  readonly kind: 'string' | 'integer' | 'boolean';
+  readonly kind: 'string' | 'integer' | 'boolean' | 'timestamp';
 }
 export interface ListShape {
   readonly kind: 'list';
@@ -35,6 +35,8 @@ export interface Member {
 const string: ScalarShape = { kind: 'string' };
 const integer: ScalarShape = { kind: 'integer' };
 const boolean: ScalarShape = { kind: 'boolean' };
+/** ISO 8601 in UTC with milliseconds on the wire (`2014-04-02T16:13:36.000Z`), a Date in handlers. */
+const timestamp: ScalarShape = { kind: 'timestamp' };
 const list = (member: Shape): ListShape => ({ kind: 'list', member });
 const struct = (members: Record<string, Shape | Member>): StructureShape => ({
   kind: 'structure',
@@ -288,6 +290,37 @@ const NetworkInterface = struct({
   Ipv6Native: boolean,
   Operator: struct({ Managed: boolean }),
   AvailabilityZoneId: string,
+});
+
+// ---------------------------------------------------------------- peering and group references
+
+const VpcPeeringConnectionVpcInfo = struct({
+  CidrBlock: string,
+  CidrBlockSet: list(struct({ CidrBlock: string })),
+  OwnerId: string,
+  PeeringOptions: struct({
+    AllowDnsResolutionFromRemoteVpc: boolean,
+    AllowEgressFromLocalClassicLinkToRemoteVpc: boolean,
+    AllowEgressFromLocalVpcToRemoteClassicLink: boolean,
+  }),
+  VpcId: string,
+  Region: string,
+});
+const VpcPeeringConnection = struct({
+  AccepterVpcInfo: VpcPeeringConnectionVpcInfo,
+  ExpirationTime: timestamp,
+  RequesterVpcInfo: VpcPeeringConnectionVpcInfo,
+  Status: struct({ Code: string, Message: string }),
+  Tags,
+  VpcPeeringConnectionId: string,
+});
+const StaleIpPermission = struct({
+  FromPort: integer,
+  IpProtocol: string,
+  IpRanges: list(string),
+  PrefixListIds: list(string),
+  ToPort: integer,
+  UserIdGroupPairs: named(list(UserIdGroupPair), { xml: 'groups' }),
 });
 
 const Paging = { MaxResults: integer, NextToken: string };
@@ -563,6 +596,54 @@ export const OPERATION_SHAPES = {
     // The model has no output shape; the API reference documents `return`.
     output: struct({ ...Return }),
   },
+  // ---- peering connections (server/vpc-peering/) and what references groups across them
+  CreateVpcPeeringConnection: {
+    input: struct({ ...DryRun, VpcId: string, PeerVpcId: string, PeerOwnerId: string, PeerRegion: string, TagSpecifications }),
+    output: struct({ VpcPeeringConnection }),
+  },
+  AcceptVpcPeeringConnection: {
+    input: struct({ ...DryRun, VpcPeeringConnectionId: string }),
+    output: struct({ VpcPeeringConnection }),
+  },
+  RejectVpcPeeringConnection: {
+    input: struct({ ...DryRun, VpcPeeringConnectionId: string }),
+    output: struct({ ...Return }),
+  },
+  DeleteVpcPeeringConnection: {
+    input: struct({ ...DryRun, VpcPeeringConnectionId: string }),
+    output: struct({ ...Return }),
+  },
+  DescribeVpcPeeringConnections: {
+    input: struct({
+      ...DryRun,
+      ...Paging,
+      VpcPeeringConnectionIds: named(list(string), { wire: 'VpcPeeringConnectionId' }),
+      Filters,
+    }),
+    output: struct({ VpcPeeringConnections: named(list(VpcPeeringConnection), { xml: 'vpcPeeringConnectionSet' }), NextToken: string }),
+  },
+  DescribeSecurityGroupReferences: {
+    input: struct({ ...DryRun, GroupId: list(string) }),
+    output: struct({
+      SecurityGroupReferenceSet: list(struct({ GroupId: string, ReferencingVpcId: string, VpcPeeringConnectionId: string })),
+    }),
+  },
+  DescribeStaleSecurityGroups: {
+    input: struct({ ...DryRun, VpcId: string, ...Paging }),
+    output: struct({
+      NextToken: string,
+      StaleSecurityGroupSet: list(
+        struct({
+          Description: string,
+          GroupId: string,
+          GroupName: string,
+          StaleIpPermissions: list(StaleIpPermission),
+          StaleIpPermissionsEgress: list(StaleIpPermission),
+          VpcId: string,
+        }),
+      ),
+    }),
+  },
   DescribeNetworkInterfaceAttribute: {
     input: struct({ ...DryRun, NetworkInterfaceId: string, Attribute: string }),
     output: struct({
@@ -623,6 +704,60 @@ export const OPERATION_SHAPES = {
   DeleteManagedPrefixList: {
     input: struct({ ...DryRun, PrefixListId: string }),
     output: struct({ PrefixList: ManagedPrefixList }),
+  },
+  // The AWS service lists, the associations and versions of managed lists (server/prefix-lists/reads.ts, restore.ts).
+  DescribePrefixLists: {
+    input: struct({ ...DryRun, Filters, ...Paging, PrefixListIds: named(list(string), { wire: 'PrefixListId' }) }),
+    // Element order of the API reference's sample: prefixListId, prefixListName, cidrSet.
+    output: struct({
+      PrefixLists: named(
+        list(struct({ PrefixListId: string, PrefixListName: string, Cidrs: named(list(string), { xml: 'cidrSet' }) })),
+        { xml: 'prefixListSet' },
+      ),
+      NextToken: string,
+    }),
+  },
+  GetManagedPrefixListAssociations: {
+    input: struct({ ...DryRun, PrefixListId: string, ...Paging }),
+    output: struct({
+      PrefixListAssociations: named(list(struct({ ResourceId: string, ResourceOwner: string })), {
+        xml: 'prefixListAssociationSet',
+      }),
+      NextToken: string,
+    }),
+  },
+  RestoreManagedPrefixListVersion: {
+    input: struct({ ...DryRun, PrefixListId: string, PreviousVersion: integer, CurrentVersion: integer }),
+    output: struct({ PrefixList: ManagedPrefixList }),
+  },
+  // Security groups associated with other VPCs (server/security-groups/associations.ts).
+  AssociateSecurityGroupVpc: {
+    input: struct({ ...DryRun, GroupId: string, VpcId: string }),
+    output: struct({ State: string }),
+  },
+  DisassociateSecurityGroupVpc: {
+    input: struct({ ...DryRun, GroupId: string, VpcId: string }),
+    output: struct({ State: string }),
+  },
+  DescribeSecurityGroupVpcAssociations: {
+    input: struct({ ...DryRun, Filters, ...Paging }),
+    output: struct({
+      SecurityGroupVpcAssociations: named(
+        list(struct({ GroupId: string, VpcId: string, VpcOwnerId: string, State: string, StateReason: string, GroupOwnerId: string })),
+        { xml: 'securityGroupVpcAssociationSet' },
+      ),
+      NextToken: string,
+    }),
+  },
+  GetSecurityGroupsForVpc: {
+    input: struct({ ...DryRun, VpcId: string, Filters, ...Paging }),
+    output: struct({
+      NextToken: string,
+      SecurityGroupForVpcs: named(
+        list(struct({ Description: string, GroupName: string, OwnerId: string, GroupId: string, Tags, PrimaryVpcId: string })),
+        { xml: 'securityGroupForVpcSet' },
+      ),
+    }),
   },
 } as const satisfies Record<string, OperationShapes>;
 

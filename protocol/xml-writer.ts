@@ -130,6 +130,8 @@ function writeValue(value: unknown, shape: Shape, naming: Naming): string {
       return value ? 'true' : 'false';
     case 'integer':
       return String(Number(value));
+    case 'timestamp':
+      return new Date(value as Date | string | number).toISOString();
     case 'string':
       return escapeXml(String(value));
     default: {

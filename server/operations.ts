@@ -8,10 +8,15 @@ import * as availabilityZones from './availability-zones/handlers.js';
 import * as networkAcls from './network-acls/handlers.js';
 import * as networkInterfaces from './network-interfaces/handlers.js';
 import * as prefixLists from './prefix-lists/handlers.js';
+import * as prefixListReads from './prefix-lists/reads.js';
+import * as prefixListRestore from './prefix-lists/restore.js';
 import * as securityGroups from './security-groups/handlers.js';
+import * as securityGroupAssociations from './security-groups/associations.js';
 import * as ingress from './security-groups/ingress.js';
 import * as modify from './security-groups/modify.js';
 import * as routeTables from './route-tables/handlers.js';
+import * as groupPeering from './security-groups/peering.js';
+import * as vpcPeering from './vpc-peering/handlers.js';
 import * as subnets from './subnets/handlers.js';
 import * as tags from './tags/handlers.js';
 import * as vpcAttributes from './vpcs/attributes.js';
@@ -60,6 +65,20 @@ const HANDLERS = {
   GetManagedPrefixListEntries: prefixLists.getManagedPrefixListEntries,
   ModifyManagedPrefixList: prefixLists.modifyManagedPrefixList,
   DeleteManagedPrefixList: prefixLists.deleteManagedPrefixList,
+  DescribePrefixLists: prefixListReads.describePrefixLists,
+  GetManagedPrefixListAssociations: prefixListReads.getManagedPrefixListAssociations,
+  RestoreManagedPrefixListVersion: prefixListRestore.restoreManagedPrefixListVersion,
+  AssociateSecurityGroupVpc: securityGroupAssociations.associateSecurityGroupVpc,
+  DisassociateSecurityGroupVpc: securityGroupAssociations.disassociateSecurityGroupVpc,
+  DescribeSecurityGroupVpcAssociations: securityGroupAssociations.describeSecurityGroupVpcAssociations,
+  GetSecurityGroupsForVpc: securityGroupAssociations.getSecurityGroupsForVpc,
+  CreateVpcPeeringConnection: vpcPeering.createVpcPeeringConnection,
+  AcceptVpcPeeringConnection: vpcPeering.acceptVpcPeeringConnection,
+  RejectVpcPeeringConnection: vpcPeering.rejectVpcPeeringConnection,
+  DeleteVpcPeeringConnection: vpcPeering.deleteVpcPeeringConnection,
+  DescribeVpcPeeringConnections: vpcPeering.describeVpcPeeringConnections,
+  DescribeSecurityGroupReferences: groupPeering.describeSecurityGroupReferences,
+  DescribeStaleSecurityGroups: groupPeering.describeStaleSecurityGroups,
 } satisfies Record<OperationName, Operation['handler']>;
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(

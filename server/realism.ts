@@ -48,6 +48,7 @@ const CREATED_IDS: Readonly<Record<string, (output: Record<string, any>) => read
   CreateVpc: (o) => [o.Vpc?.VpcId],
   CreateDefaultVpc: (o) => [o.Vpc?.VpcId],
   CreateSubnet: (o) => [o.Subnet?.SubnetId],
+  CreateVpcPeeringConnection: (o) => [o.VpcPeeringConnection?.VpcPeeringConnectionId],
   CreateNetworkInterface: (o) => [o.NetworkInterface?.NetworkInterfaceId],
   AuthorizeSecurityGroupEgress: (o) => (o.SecurityGroupRules ?? []).map((r: { SecurityGroupRuleId: string }) => r.SecurityGroupRuleId),
   AuthorizeSecurityGroupIngress: (o) => (o.SecurityGroupRules ?? []).map((r: { SecurityGroupRuleId: string }) => r.SecurityGroupRuleId),

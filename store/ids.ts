@@ -33,6 +33,7 @@ export const newPrefixListId = (): PrefixListId => `pl-${randomHex17()}` as Pref
 export const newDhcpOptionsId = (): string => `dopt-${randomHex17()}`;
 export const newCidrAssociationId = (): string => `vpc-cidr-assoc-${randomHex17()}`;
 export const newSubnetId = (): string => `subnet-${randomHex17()}`;
+export const newVpcPeeringConnectionId = (): string => `pcx-${randomHex17()}`;
 export const newNetworkInterfaceId = (): string => `eni-${randomHex17()}`;
 export const newNetworkAclId = (): string => `acl-${randomHex17()}`;
 export const newNetworkAclAssociationId = (): string => `aclassoc-${randomHex17()}`;
@@ -61,3 +62,5 @@ export const isSubnetId = (s: string): boolean => SUBNET.test(s);
 export const isNetworkInterfaceId = (s: string): boolean => ENI.test(s);
 export const isNetworkAclId = (s: string): boolean => ACL.test(s);
 export const isRouteTableId = (s: string): boolean => RTB.test(s);
+const PCX = wellFormed('pcx');
+export const isVpcPeeringConnectionId = (s: string): boolean => PCX.test(s);

@@ -6,6 +6,7 @@
  * interval of versions it belongs to, `[added_in, removed_in)`: version V of a list is every row
  * with `added_in <= V` and (`removed_in` NULL or `> V`). A modification closes the removed rows'
  * intervals and opens new rows at the next version, so a version, once written, never changes.
+ * A restore is such a modification too: the next version gets the entries of an earlier one.
  *
  * Every region also has AWS-managed lists (S3, DynamoDB), seeded here when the account-region is
  * first used (the store's `ensureScope`); rules may name them as peers like any other list.
@@ -36,6 +37,11 @@ interface EntryRow {
   cidr: string;
   description: string | null;
 }
+interface AssociatedGroupRow {
+  seq: number;
+  group_id: string;
+  account_id: string;
+}
 interface TagRow {
   resource_id: string;
   key: string;
@@ -55,6 +61,22 @@ export interface PrefixListDetails extends PrefixListRecord {
 export interface PrefixListEntry {
   readonly cidr: string;
   readonly description: string | undefined;
+}
+
+/** A resource whose configuration references a list (GetManagedPrefixListAssociations). */
+export interface PrefixListAssociationRecord {
+  readonly seq: number;
+  readonly resourceId: string;
+  readonly resourceOwner: string;
+}
+
+/** A list's new name, size, version and state, with the entry changes that make the new version. */
+export interface PrefixListChange {
+  readonly name: string;
+  readonly maxEntries: number;
+  readonly version: number;
+  readonly state: string;
+  readonly entryChanges?: { readonly add: readonly PrefixListEntry[]; readonly removeCidrs: readonly string[] };
 }
 
 /** AWS keeps this many versions of a list readable (aws-reference §3.3). */
@@ -127,6 +149,13 @@ export function createPrefixListStore(db: Db) {
       "SELECT resource_id, key, value FROM tags WHERE account_id = ? AND region = ? AND resource_type = 'prefix-list' ORDER BY seq",
     ),
     deleteTagsOf: db.prepare<[string]>('DELETE FROM tags WHERE resource_id = ?'),
+    associatedGroups: db.prepare<[string, string, string], AssociatedGroupRow>(
+      `SELECT g.seq, g.group_id, g.account_id FROM security_groups g
+       WHERE g.group_id IN (
+         SELECT r.group_id FROM security_group_rules r
+         WHERE r.peer = ? AND r.peer_kind = 'pl' AND r.account_id = ? AND r.region = ?)
+       ORDER BY g.seq`,
+    ),
     referencingRules: db.prepare<[string, string, string], { group_id: string; is_egress: number }>(
       `SELECT DISTINCT group_id, is_egress FROM security_group_rules
        WHERE peer = ? AND peer_kind = 'pl' AND account_id = ? AND region = ? ORDER BY group_id, is_egress`,
@@ -168,6 +197,36 @@ export function createPrefixListStore(db: Db) {
   /** Entries of an AWS-managed list (version 1), written when the region is first used. */
   function seedPrefixListEntries(scope: Scope, prefixListId: string, entries: readonly PrefixListEntry[]): void {
     insertEntries(scope, prefixListId, 1, entries);
+  }
+
+  /** The entries of one version, in the order they were added. */
+  function entriesAt(scope: Scope, prefixListId: string, version: number): (PrefixListEntry & { seq: number })[] {
+    return sql.entriesAt
+      .all(prefixListId, scope.accountId, scope.region, version, version)
+      .map((row) => ({ seq: row.seq, cidr: row.cidr, description: row.description ?? undefined }));
+  }
+
+  /**
+   * Writes a list's new name, size, version and state. With `entryChanges`, the new version
+   * drops `removeCidrs` and gains `add`; versions older than the last 1,000 are forgotten.
+   */
+  function updatePrefixList(scope: Scope, prefixListId: string, change: PrefixListChange): void {
+    sql.updateList.run({
+      prefix_list_id: prefixListId,
+      account_id: scope.accountId,
+      region: scope.region,
+      name: change.name,
+      max_entries: change.maxEntries,
+      version: change.version,
+      state: change.state,
+    });
+    if (!change.entryChanges) return;
+    for (const cidr of change.entryChanges.removeCidrs) {
+      sql.closeEntry.run(change.version, prefixListId, scope.accountId, scope.region, cidr);
+    }
+    insertEntries(scope, prefixListId, change.version, change.entryChanges.add);
+    const oldestKept = change.version - PREFIX_LIST_VERSIONS_KEPT + 1;
+    if (oldestKept > 1) sql.forgetOldEntries.run(prefixListId, scope.accountId, scope.region, oldestKept);
   }
 
   return {
@@ -251,43 +310,40 @@ export function createPrefixListStore(db: Db) {
     },
 
     /** The entries of one version, in the order they were added. */
-    prefixListEntries(scope: Scope, prefixListId: string, version: number): (PrefixListEntry & { seq: number })[] {
-      return sql.entriesAt
-        .all(prefixListId, scope.accountId, scope.region, version, version)
-        .map((row) => ({ seq: row.seq, cidr: row.cidr, description: row.description ?? undefined }));
-    },
+    prefixListEntries: entriesAt,
+
+    updatePrefixList,
 
     /**
-     * Writes a list's new name, size, version and state. With `entryChanges`, the new version
-     * drops `removeCidrs` and gains `add`; versions older than the last 1,000 are forgotten.
+     * Makes `change.version` a copy of the entries of `previousVersion` (RestoreManagedPrefixListVersion):
+     * current entries that version lacks (or has with another description) are closed, its entries
+     * the current version lacks are added again. Returns how many entries the new version has.
      */
-    updatePrefixList(
+    restorePrefixListVersion(
       scope: Scope,
       prefixListId: string,
-      change: {
-        name: string;
-        maxEntries: number;
-        version: number;
-        state: string;
-        entryChanges?: { add: readonly PrefixListEntry[]; removeCidrs: readonly string[] };
-      },
-    ): void {
-      sql.updateList.run({
-        prefix_list_id: prefixListId,
-        account_id: scope.accountId,
-        region: scope.region,
-        name: change.name,
-        max_entries: change.maxEntries,
-        version: change.version,
-        state: change.state,
-      });
-      if (!change.entryChanges) return;
-      for (const cidr of change.entryChanges.removeCidrs) {
-        sql.closeEntry.run(change.version, prefixListId, scope.accountId, scope.region, cidr);
-      }
-      insertEntries(scope, prefixListId, change.version, change.entryChanges.add);
-      const oldestKept = change.version - PREFIX_LIST_VERSIONS_KEPT + 1;
-      if (oldestKept > 1) sql.forgetOldEntries.run(prefixListId, scope.accountId, scope.region, oldestKept);
+      previousVersion: number,
+      currentVersion: number,
+      change: Omit<PrefixListChange, 'entryChanges'>,
+    ): number {
+      const previous = entriesAt(scope, prefixListId, previousVersion);
+      const current = entriesAt(scope, prefixListId, currentVersion);
+      const previousByCidr = new Map(previous.map((entry) => [entry.cidr, entry]));
+      const currentByCidr = new Map(current.map((entry) => [entry.cidr, entry]));
+      const same = (a: PrefixListEntry | undefined, b: PrefixListEntry) => a !== undefined && a.description === b.description;
+      const removeCidrs = current.filter((entry) => !same(previousByCidr.get(entry.cidr), entry)).map((entry) => entry.cidr);
+      const add = previous
+        .filter((entry) => !same(currentByCidr.get(entry.cidr), entry))
+        .map((entry) => ({ cidr: entry.cidr, description: entry.description }));
+      updatePrefixList(scope, prefixListId, { ...change, entryChanges: { add, removeCidrs } });
+      return previous.length;
+    },
+
+    /** Each security group of the scope with a rule naming the list as its peer, in creation order. */
+    prefixListAssociations(scope: Scope, prefixListId: string): PrefixListAssociationRecord[] {
+      return sql.associatedGroups
+        .all(prefixListId, scope.accountId, scope.region)
+        .map((row) => ({ seq: row.seq, resourceId: row.group_id, resourceOwner: row.account_id }));
     },
 
     deletePrefixList(scope: Scope, prefixListId: string): void {

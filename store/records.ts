@@ -19,7 +19,13 @@ export type Peer =
   | { readonly kind: 'ipv4'; readonly cidr: string }
   | { readonly kind: 'ipv6'; readonly cidr: string }
   | { readonly kind: 'prefixList'; readonly prefixListId: string }
-  | { readonly kind: 'group'; readonly groupId: string; readonly userId: string };
+  | {
+      readonly kind: 'group';
+      readonly groupId: string;
+      readonly userId: string;
+      /** The group's VPC when it is another VPC than the rule's, reached through a peering. */
+      readonly vpcId?: string | undefined;
+    };
 
 /**
  * A rule as EC2 stores it after normalisation: the protocol is `tcp`/`udp`/`icmp`/`icmpv6`, `-1`

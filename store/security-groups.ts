@@ -45,11 +45,12 @@ type RuleTagRow = [
   peer: string,
   peerUserId: string | null,
   description: string | null,
+  peerVpcId: string | null,
   tagKey: string | null,
   tagValue: string | null,
 ];
 const RULE_TAG_COLUMNS = `r.seq, r.rule_id, r.group_id, r.account_id, r.is_egress, r.ip_protocol, r.from_port, r.to_port,
-    r.peer_kind, r.peer, r.peer_user_id, r.description, t.key, t.value`;
+    r.peer_kind, r.peer, r.peer_user_id, r.description, r.peer_vpc_id, t.key, t.value`;
 const RULES_JOIN_TAGS = 'FROM security_group_rules r LEFT JOIN tags t ON t.resource_id = r.rule_id';
 const RULES_WITH_TAGS = `SELECT ${RULE_TAG_COLUMNS} ${RULES_JOIN_TAGS}`;
 /**
@@ -64,7 +65,7 @@ const rulesWithTagsAsJson = (rules: string) =>
 /** A rule reduced to what makes it "the same rule" and what it costs against the quota. */
 export type RuleFootprint = Pick<RuleSpec, 'protocol' | 'fromPort' | 'toPort' | 'peer'>;
 
-function peerOf(kind: PeerKind, value: string, userId: string): Peer {
+function peerOf(kind: PeerKind, value: string, userId: string, vpcId: string | null): Peer {
   switch (kind) {
     case 'ipv4':
     case 'ipv6':
@@ -72,7 +73,8 @@ function peerOf(kind: PeerKind, value: string, userId: string): Peer {
     case 'pl':
       return { kind: 'prefixList', prefixListId: value };
     case 'sg':
-      return { kind: 'group', groupId: value, userId };
+      // Most rules reference their own VPC: only a peered reference carries the key at all.
+      return vpcId === null ? { kind: 'group', groupId: value, userId } : { kind: 'group', groupId: value, userId, vpcId };
   }
 }
 
@@ -112,10 +114,12 @@ export function createSecurityGroupStore(db: Db, tags: TagStore) {
 
     // The hot inserts bind positionally: better-sqlite3's named binding cost AuthorizeSecurityGroupEgress
     // about 9 of its 58 µs in-process.
-    insertRule: db.prepare<[string, string, string, string, number, string, number, number, string, string, string | null, string | null]>(
+    insertRule: db.prepare<
+      [string, string, string, string, number, string, number, number, string, string, string | null, string | null, string | null]
+    >(
       `INSERT INTO security_group_rules (rule_id, group_id, account_id, region, is_egress, ip_protocol,
-         from_port, to_port, peer_kind, peer, peer_user_id, description)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         from_port, to_port, peer_kind, peer, peer_user_id, description, peer_vpc_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     // Rules with their tags in one query: what DescribeSecurityGroup(Rule)s spend most of their time on.
     rulesOfGroup: db
@@ -158,8 +162,13 @@ export function createSecurityGroupStore(db: Db, tags: TagStore) {
     ruleById: db
       .prepare<[string, string, string], RuleTagRow>(`${RULES_WITH_TAGS} WHERE r.rule_id = ? AND r.account_id = ? AND r.region = ? ORDER BY t.seq`)
       .raw(true),
+    // Only references from its own VPC keep a group: one from a peered VPC goes stale instead.
     rulesReferencingGroup: db.prepare<[string, string], { n: number }>(
-      "SELECT count(*) AS n FROM security_group_rules WHERE peer = ? AND peer_kind = 'sg' AND group_id <> ?",
+      "SELECT count(*) AS n FROM security_group_rules WHERE peer = ? AND peer_kind = 'sg' AND group_id <> ? AND peer_vpc_id IS NULL",
+    ),
+    // Rules of other VPCs' groups naming this group across a peering (DescribeSecurityGroupReferences).
+    crossVpcReferencesTo: db.prepare<[string], { group_id: string; peer_vpc_id: string }>(
+      "SELECT group_id, peer_vpc_id FROM security_group_rules WHERE peer = ? AND peer_kind = 'sg' AND peer_vpc_id IS NOT NULL",
     ),
     deleteRule: db.prepare<[string]>('DELETE FROM security_group_rules WHERE rule_id = ?'),
     updateRuleDescription: db.prepare<[string | null, string]>(
@@ -168,7 +177,8 @@ export function createSecurityGroupStore(db: Db, tags: TagStore) {
     updateRulePeer: db.prepare<[string, string]>('UPDATE security_group_rules SET peer = ? WHERE rule_id = ?'),
     updateRule: db.prepare(
       `UPDATE security_group_rules SET ip_protocol = @ip_protocol, from_port = @from_port, to_port = @to_port,
-         peer_kind = @peer_kind, peer = @peer, peer_user_id = @peer_user_id, description = @description
+         peer_kind = @peer_kind, peer = @peer, peer_user_id = @peer_user_id, description = @description,
+         peer_vpc_id = @peer_vpc_id
        WHERE rule_id = @rule_id`,
     ),
   };
@@ -191,7 +201,7 @@ export function createSecurityGroupStore(db: Db, tags: TagStore) {
     const rules: Sequenced<RuleRecord>[] = [];
     let last: (Sequenced<RuleRecord> & { tags: Tag[] }) | undefined;
     for (const row of rows) {
-      const [seq, ruleId, groupId, accountId, isEgress, protocol, fromPort, toPort, kind, peer, peerUserId, description, key, value] =
+      const [seq, ruleId, groupId, accountId, isEgress, protocol, fromPort, toPort, kind, peer, peerUserId, description, peerVpcId, key, value] =
         row;
       if (last === undefined || last.ruleId !== ruleId) {
         last = {
@@ -203,7 +213,7 @@ export function createSecurityGroupStore(db: Db, tags: TagStore) {
           protocol,
           fromPort,
           toPort,
-          peer: peerOf(kind, peer, peerUserId ?? accountId),
+          peer: peerOf(kind, peer, peerUserId ?? accountId, peerVpcId),
           description: description ?? undefined,
           tags: [],
         };
@@ -256,6 +266,7 @@ export function createSecurityGroupStore(db: Db, tags: TagStore) {
         peerValue(spec.peer),
         spec.peer.kind === 'group' ? spec.peer.userId : null,
         spec.description ?? null,
+        spec.peer.kind === 'group' ? (spec.peer.vpcId ?? null) : null,
       );
       if (ruleTags.length > 0) tags.setTags(scope, ruleId, 'security-group-rule', ruleTags);
       return { ...spec, ruleId, groupId, ownerId: scope.accountId, direction, tags: ruleTags };
@@ -316,6 +327,10 @@ export function createSecurityGroupStore(db: Db, tags: TagStore) {
     isGroupReferencedByOthers(groupId: string): boolean {
       return sql.rulesReferencingGroup.get(groupId, groupId)!.n > 0;
     },
+    /** Groups of other VPCs whose rules name this group across a peering, with the group's VPC. */
+    crossVpcReferencesTo(groupId: string): { referencingGroupId: string; referencedVpcId: string }[] {
+      return sql.crossVpcReferencesTo.all(groupId).map((row) => ({ referencingGroupId: row.group_id, referencedVpcId: row.peer_vpc_id }));
+    },
     deleteGroup,
     /** Deletes every group of the VPC with its rules and all their tags (the VPC is being deleted). */
     deleteGroupsOfVpc(vpcId: string): void {
@@ -374,6 +389,7 @@ export function createSecurityGroupStore(db: Db, tags: TagStore) {
           peer: peerValue(spec.peer),
           peer_user_id: spec.peer.kind === 'group' ? spec.peer.userId : null,
           description: spec.description ?? null,
+          peer_vpc_id: spec.peer.kind === 'group' ? (spec.peer.vpcId ?? null) : null,
         });
       }
     },

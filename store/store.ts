@@ -13,10 +13,12 @@ import { createStateAccess } from './state.js';
 import { createNetworkInterfaceStore } from './network-interfaces.js';
 import { createPrefixListStore } from './prefix-lists.js';
 import type { Scope } from './records.js';
+import { createSecurityGroupAssociationStore } from './security-group-associations.js';
 import { createSecurityGroupStore } from './security-groups.js';
 import { createSubnetStore } from './subnets.js';
 import { createTagStore } from './tags.js';
 import { createVpcNetworkStore } from './vpc-network.js';
+import { createVpcPeeringStore } from './vpc-peering.js';
 import { createVpcStore, DEFAULT_VPC_CIDR } from './vpcs.js';
 
 // What handlers and tests import from here, from the modules that now hold it.
@@ -41,7 +43,9 @@ export function createStore(db: Db) {
   const vpcNetworkStore = createVpcNetworkStore(db, tagStore);
   const subnetStore = createSubnetStore(db, tagStore);
   const networkInterfaceStore = createNetworkInterfaceStore(db, tagStore);
+  const securityGroupAssociationStore = createSecurityGroupAssociationStore(db);
   const vpcStore = createVpcStore(db, tagStore, securityGroupStore, vpcNetworkStore, subnetStore);
+  const vpcPeeringStore = createVpcPeeringStore(db, tagStore);
 
   // ---------------------------------------------------------------- the store's API
 
@@ -86,6 +90,8 @@ export function createStore(db: Db) {
     ...vpcNetworkStore,
     ...subnetStore,
     ...networkInterfaceStore,
+    ...securityGroupAssociationStore, // groups associated with other VPCs (store/security-group-associations.ts)
+    ...vpcPeeringStore, // peering connections (store/vpc-peering.ts)
   };
 }
 

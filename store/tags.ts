@@ -26,7 +26,8 @@ export type TaggedResourceType =
   | 'subnet'
   | 'network-interface'
   | 'network-acl'
-  | 'route-table';
+  | 'route-table'
+  | 'vpc-peering-connection';
 
 /** One tag of one resource, as DescribeTags reports it. */
 export interface TagDescriptionRecord extends Tag {

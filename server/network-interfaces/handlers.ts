@@ -100,7 +100,8 @@ function checkedGroups(
     if (!isSecurityGroupId(groupId)) throw ec2Error('InvalidGroupId.Malformed', groupId);
     const group = deps.store.getGroupFacts(ctx.scope, groupId);
     if (!group) throw ec2Error('InvalidGroup.NotFound', groupId);
-    if (group.vpcId !== subnet.vpcId) {
+    // A group associated with the subnet's VPC (AssociateSecurityGroupVpc) may be held there too.
+    if (group.vpcId !== subnet.vpcId && !deps.store.isGroupAssociatedWithVpc(ctx.scope, groupId, subnet.vpcId)) {
       throw new Ec2Error('InvalidParameter', `Security group ${groupId} and subnet ${subnet.subnetId} belong to different networks.`);
     }
   }

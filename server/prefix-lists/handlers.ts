@@ -1,6 +1,8 @@
 /**
  * Managed prefix lists: CreateManagedPrefixList, DescribeManagedPrefixLists,
- * GetManagedPrefixListEntries, ModifyManagedPrefixList, DeleteManagedPrefixList.
+ * GetManagedPrefixListEntries, ModifyManagedPrefixList, DeleteManagedPrefixList
+ * (DescribePrefixLists and GetManagedPrefixListAssociations: ./reads.ts; RestoreManagedPrefixListVersion:
+ * ./restore.ts).
  *
  * AWS rules implemented (aws-reference §2G, §3.3, §4.2):
  * - a name of 1-255 characters not starting with `com.amazonaws`; AddressFamily IPv4 or IPv6;
@@ -57,14 +59,17 @@ export function prefixListNotFound(prefixListId: string): Ec2Error {
 
 export const isAwsManaged = (list: { readonly ownerId: string }): boolean => list.ownerId === 'AWS';
 
-export function awsManagedListIsReadOnly(prefixListId: string, action: 'modified' | 'deleted' | 'tagged'): Ec2Error {
+export function awsManagedListIsReadOnly(
+  prefixListId: string,
+  action: 'modified' | 'restored' | 'deleted' | 'tagged',
+): Ec2Error {
   return new Ec2Error(
     'InvalidPrefixListModification',
     `The prefix list ${prefixListId} is managed by AWS and cannot be ${action}.`,
   );
 }
 
-function loadPrefixList(ctx: RequestContext, deps: Deps, prefixListId: string | undefined): PrefixListDetails {
+export function loadPrefixList(ctx: RequestContext, deps: Deps, prefixListId: string | undefined): PrefixListDetails {
   if (prefixListId === undefined) throw ec2Error('MissingParameter', 'PrefixListId');
   const list = isPrefixListId(prefixListId) ? deps.store.getPrefixListDetails(ctx.scope, prefixListId) : undefined;
   if (!list) throw prefixListNotFound(prefixListId);

@@ -36,6 +36,7 @@ import {
   type GroupReference,
   type PeerResolvers,
 } from './rules.js';
+import { peeringLookup, reachablePeerVpc, staleGroupPeer } from './peering.js';
 import { securityGroupArn, toRevokedRule, toSdkTags, toSecurityGroup, toSecurityGroupRule } from './views.js';
 
 // ---------------------------------------------------------------- lookups shared by the actions
@@ -68,12 +69,20 @@ export function groupByNameInDefaultVpc(ctx: RequestContext, deps: Deps, groupNa
   return group;
 }
 
-export function peerResolvers(ctx: RequestContext, deps: Deps, group: GroupFacts): PeerResolvers {
+export function peerResolvers(
+  ctx: RequestContext,
+  deps: Deps,
+  group: GroupFacts,
+  options: { stale?: 'allowed' } = {},
+): PeerResolvers {
   return {
     group(reference: GroupReference, userId: string | undefined) {
       let peer: GroupFacts | undefined;
       if ('groupId' in reference) {
         peer = deps.store.getGroupFacts(ctx.scope, reference.groupId);
+        // A stale rule can name a group deleted across a peering; revoking it matches the rule by id.
+        const stale = !peer && options.stale === 'allowed' ? staleGroupPeer(deps, group, reference.groupId) : undefined;
+        if (stale) return stale;
         // Only groups of this account are visible here; another owner's group "does not exist".
         if (!peer || (userId !== undefined && userId !== ctx.scope.accountId)) {
           throw ec2Error('InvalidGroup.NotFound', reference.groupId);
@@ -83,10 +92,9 @@ export function peerResolvers(ctx: RequestContext, deps: Deps, group: GroupFacts
         // network, which AWS reports as B-11's NotFound text (aws-reference B-12).
         peer = groupByNameInDefaultVpc(ctx, deps, reference.groupName);
       }
-      if (peer.vpcId !== group.vpcId) {
-        throw new Ec2Error('InvalidGroup.NotFound', 'You have specified two resources that belong to different networks.');
-      }
-      return { groupId: peer.groupId, userId: peer.ownerId };
+      // Another VPC's group only across an active peering (server/security-groups/peering.ts).
+      const vpcId = options.stale === 'allowed' ? (peer.vpcId === group.vpcId ? undefined : peer.vpcId) : reachablePeerVpc(deps, group, peer);
+      return vpcId === undefined ? { groupId: peer.groupId, userId: peer.ownerId } : { groupId: peer.groupId, userId: peer.ownerId, vpcId };
     },
     prefixList(prefixListId: string) {
       if (!deps.store.getPrefixList(ctx.scope, prefixListId)) throw ec2Error('InvalidPrefixListID.NotFound', prefixListId);
@@ -120,7 +128,8 @@ export function authorizeRules(
   assertWithinQuota(deps, deps.store.ruleQuotaUsage(group.groupId, direction), ruleWeights(ctx, deps, specs));
 
   const created = deps.store.insertRules(ctx.scope, group.groupId, direction, specs, tags);
-  return { Return: true, SecurityGroupRules: created.map((rule) => toSecurityGroupRule(rule, ctx.scope)) };
+  const peerings = peeringLookup(ctx, deps);
+  return { Return: true, SecurityGroupRules: created.map((rule) => toSecurityGroupRule(rule, ctx.scope, peerings)) };
 }
 
 export function revokeRules(
@@ -145,7 +154,8 @@ export function revokeRules(
     toRevoke.set(rule.ruleId, rule);
   }
 
-  const specs = expandPermissions(permissions, peerResolvers(ctx, deps, group), { purpose: 'revoke' });
+  // A rule naming a peered VPC's group can be revoked after the peering is gone (it is stale then).
+  const specs = expandPermissions(permissions, peerResolvers(ctx, deps, group, { stale: 'allowed' }), { purpose: 'revoke' });
   const byIdentity = new Map(rules.map((r) => [ruleIdentity(r), r]));
   const unmatched: RuleSpec[] = [];
   for (const spec of specs) {
@@ -272,7 +282,7 @@ export function deleteSecurityGroup(
   }
   if (group.isDefault) throw ec2Error('CannotDelete', group.groupId);
   // Another group's rule naming it, or a network interface holding it, is a dependent object.
-  if (deps.store.isGroupReferencedByOthers(group.groupId) || deps.store.isGroupHeldByInterface(group.groupId)) {
+  if (deps.store.isGroupReferencedByOthers(group.groupId) || deps.store.isGroupHeldByInterface(group.groupId) || deps.store.groupHasVpcAssociations(group.groupId)) {
     throw ec2Error('DependencyViolation', group.groupId);
   }
   deps.store.deleteGroup(group.groupId);
@@ -285,6 +295,7 @@ export function describeSecurityGroups(
   deps: Deps,
 ): DescribeSecurityGroupsResult {
   validatePageRequest(input);
+  const peerings = peeringLookup(ctx, deps);
   // Filters on the group itself go first, so rules are read only for the groups they leave: a lookup
   // by name and VPC (Ansible, Terraform data sources) stays cheap however many rules the store holds.
   const filters = compileEachFilter(input.Filters, SECURITY_GROUP_FILTERS);
@@ -355,7 +366,7 @@ export function describeSecurityGroups(
     rulesByGroup = rulesOf(page.items);
   }
   return {
-    SecurityGroups: page.items.map((group) => toSecurityGroup(group, rulesByGroup.get(group.groupId) ?? [], ctx.scope)),
+    SecurityGroups: page.items.map((group) => toSecurityGroup(group, rulesByGroup.get(group.groupId) ?? [], ctx.scope, peerings)),
     NextToken: page.nextToken,
   };
 }
@@ -366,6 +377,7 @@ export function describeSecurityGroupRules(
   deps: Deps,
 ): DescribeSecurityGroupRulesResult {
   validatePageRequest(input);
+  const peerings = peeringLookup(ctx, deps);
   const matches = compileFilters(input.Filters, SECURITY_GROUP_RULE_FILTERS);
   const { store } = deps;
   const { isVisible } = deps.realism; // new resources hide for a while under eventual consistency
@@ -377,7 +389,7 @@ export function describeSecurityGroupRules(
     // A page of the whole account, read from the index: one more rule than the page says whether
     // another page follows. (Under realism, hidden rules would leave gaps, so the general path runs.)
     const page = takePage(store.listRulesAfter(ctx.scope, pageStartsAfter(input), input.MaxResults + 1), { MaxResults: input.MaxResults });
-    return { SecurityGroupRules: page.items.map((rule) => toSecurityGroupRule(rule, ctx.scope)), NextToken: page.nextToken };
+    return { SecurityGroupRules: page.items.map((rule) => toSecurityGroupRule(rule, ctx.scope, peerings)), NextToken: page.nextToken };
   }
   if (ids.length > 0) {
     candidates = ids.map((id) => {
@@ -402,7 +414,7 @@ export function describeSecurityGroupRules(
     input,
   );
   return {
-    SecurityGroupRules: page.items.map((rule) => toSecurityGroupRule(rule, ctx.scope)),
+    SecurityGroupRules: page.items.map((rule) => toSecurityGroupRule(rule, ctx.scope, peerings)),
     NextToken: page.nextToken,
   };
 }

@@ -14,7 +14,7 @@
  *   anything that is not a CIDR, is "CIDR block X is malformed";
  * - descriptions: at most 255 characters of a-zA-Z0-9, space and ._-:/()#,@[]+=&;{}!$*.
  */
-import type { IpPermission } from '@aws-sdk/client-ec2';
+import type { IpPermission, UserIdGroupPair } from '@aws-sdk/client-ec2';
 import { parseCidr } from '../../protocol/cidr.js';
 import { ec2Error, Ec2Error, invalidRuleDescription, invalidValue } from '../../protocol/errors.js';
 import { isPrefixListId, isSecurityGroupId } from '../../store/ids.js';
@@ -95,8 +95,11 @@ export function validateRuleDescription(description: string | undefined): void {
 export type GroupReference = { readonly groupId: string } | { readonly groupName: string };
 
 export interface PeerResolvers {
-  /** Checks the group exists in a usable VPC and returns its id and owner; throws the EC2 error otherwise. */
-  group(reference: GroupReference, userId: string | undefined): { groupId: string; userId: string };
+  /**
+   * Checks the group exists in a usable VPC and returns its id and owner, and its VPC when that is
+   * a peered one; throws the EC2 error otherwise.
+   */
+  group(reference: GroupReference, userId: string | undefined): { groupId: string; userId: string; vpcId?: string };
   /** Checks the prefix list exists; throws `InvalidPrefixListID.NotFound` otherwise. */
   prefixList(prefixListId: string): void;
 }
@@ -153,8 +156,7 @@ export function expandPermissions(
       } else {
         throw new Ec2Error('MissingParameter', 'Source group ID missing.');
       }
-      const { groupId, userId } = resolve.group(reference, pair.UserId);
-      specs.push({ ...base, peer: { kind: 'group', groupId, userId }, description: describe(pair.Description) });
+      specs.push({ ...base, peer: { kind: 'group', ...resolve.group(reference, pair.UserId) }, description: describe(pair.Description) });
     }
 
     if (specs.length === before) {
@@ -204,7 +206,7 @@ export function duplicateRuleText(spec: RuleSpec): string {
  * Folds rules into DescribeSecurityGroups permissions: one permission per (protocol, from, to),
  * holding every peer, existing peers first (A-4). Port-less protocols carry no FromPort/ToPort (A-5).
  */
-export function aggregatePermissions(rules: readonly RuleRecord[]): IpPermission[] {
+export function aggregatePermissions(rules: readonly RuleRecord[], peerings: PeeringLookup = NO_PEERINGS): IpPermission[] {
   const byKey = new Map<string, Required<Pick<IpPermission, 'IpRanges' | 'Ipv6Ranges' | 'PrefixListIds' | 'UserIdGroupPairs'>> & IpPermission>();
   for (const rule of rules) {
     const key = `${rule.protocol}|${rule.fromPort}|${rule.toPort}`;
@@ -232,9 +234,37 @@ export function aggregatePermissions(rules: readonly RuleRecord[]): IpPermission
         permission.PrefixListIds.push({ PrefixListId: rule.peer.prefixListId, Description: description });
         break;
       case 'group':
-        permission.UserIdGroupPairs.push({ UserId: rule.peer.userId, GroupId: rule.peer.groupId, Description: description });
+        permission.UserIdGroupPairs.push(
+          rule.peer.vpcId === undefined
+            ? { UserId: rule.peer.userId, GroupId: rule.peer.groupId, Description: description }
+            : { ...peeredGroupPair(rule, peerings), Description: description },
+        );
         break;
     }
   }
   return [...byKey.values()];
+}
+
+/**
+ * How a rule's peer group in another VPC is reached: the peering between the rule's VPC and that
+ * one (the active connection, else the latest), and its status. Only rules with a peered group
+ * ask, so ordinary describes never pay for it.
+ */
+export type PeeringLookup = (
+  rule: RuleRecord,
+) => { readonly id: string | undefined; readonly status: string | undefined; readonly groupGone: boolean } | undefined;
+export const NO_PEERINGS: PeeringLookup = () => undefined;
+
+/** A pair naming a group across a peering, as DescribeSecurityGroups shows it. */
+export function peeredGroupPair(rule: RuleRecord, peerings: PeeringLookup): UserIdGroupPair {
+  const peer = rule.peer as Extract<RuleRecord['peer'], { kind: 'group' }>;
+  const peering = peerings(rule);
+  return {
+    // A deleted group's owner is no longer shown (the SDK's UserIdGroupPair documentation).
+    UserId: peering?.groupGone ? undefined : peer.userId,
+    GroupId: peer.groupId,
+    VpcId: peer.vpcId,
+    VpcPeeringConnectionId: peering?.id,
+    PeeringStatus: peering?.status,
+  };
 }

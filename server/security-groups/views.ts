@@ -10,7 +10,7 @@ import type {
   Tag as SdkTag,
 } from '@aws-sdk/client-ec2';
 import type { GroupRecord, RuleRecord, Scope, Tag } from '../../store/records.js';
-import { aggregatePermissions } from './rules.js';
+import { aggregatePermissions, NO_PEERINGS, type PeeringLookup } from './rules.js';
 
 export const toSdkTags = (tags: readonly Tag[]): SdkTag[] => tags.map((t) => ({ Key: t.key, Value: t.value }));
 
@@ -20,12 +20,24 @@ export const securityGroupArn = (scope: Scope, groupId: string): string =>
 export const securityGroupRuleArn = (scope: Scope, ruleId: string): string =>
   `arn:aws:ec2:${scope.region}:${scope.accountId}:security-group-rule/${ruleId}`;
 
-export function toSecurityGroupRule(rule: RuleRecord, scope: Scope): SecurityGroupRule {
+export function toSecurityGroupRule(rule: RuleRecord, scope: Scope, peerings: PeeringLookup = NO_PEERINGS): SecurityGroupRule {
   // Built by assignment rather than spread: this runs once per rule of every describe answer.
   const out: SecurityGroupRule = ruleBasics(rule);
   const peer = rule.peer;
   out.GroupOwnerId = rule.ownerId;
-  out.ReferencedGroupInfo = peer.kind === 'group' ? { GroupId: peer.groupId, UserId: peer.userId } : undefined;
+  if (peer.kind === 'group') {
+    const peering = peer.vpcId === undefined ? undefined : peerings(rule);
+    out.ReferencedGroupInfo =
+      peer.vpcId === undefined
+        ? { GroupId: peer.groupId, UserId: peer.userId }
+        : {
+            GroupId: peer.groupId,
+            PeeringStatus: peering?.status,
+            UserId: peering?.groupGone ? undefined : peer.userId,
+            VpcId: peer.vpcId,
+            VpcPeeringConnectionId: peering?.id,
+          };
+  }
   out.Tags = rule.tags.length === 0 ? [] : toSdkTags(rule.tags);
   out.SecurityGroupRuleArn = securityGroupRuleArn(scope, rule.ruleId);
   return out;
@@ -54,16 +66,21 @@ function ruleBasics(rule: RuleRecord): SecurityGroupRule & RevokedSecurityGroupR
   };
 }
 
-export function toSecurityGroup(group: GroupRecord, rules: readonly RuleRecord[], scope: Scope): SecurityGroup {
+export function toSecurityGroup(
+  group: GroupRecord,
+  rules: readonly RuleRecord[],
+  scope: Scope,
+  peerings: PeeringLookup = NO_PEERINGS,
+): SecurityGroup {
   return {
     GroupId: group.groupId,
-    IpPermissionsEgress: aggregatePermissions(rules.filter((r) => r.direction === 'egress')),
+    IpPermissionsEgress: aggregatePermissions(rules.filter((r) => r.direction === 'egress'), peerings),
     Tags: group.tags.length > 0 ? toSdkTags(group.tags) : undefined,
     VpcId: group.vpcId,
     SecurityGroupArn: securityGroupArn(scope, group.groupId),
     OwnerId: group.ownerId,
     GroupName: group.groupName,
     Description: group.description,
-    IpPermissions: aggregatePermissions(rules.filter((r) => r.direction === 'ingress')),
+    IpPermissions: aggregatePermissions(rules.filter((r) => r.direction === 'ingress'), peerings),
   };
 }

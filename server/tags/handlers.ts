@@ -1,7 +1,8 @@
 /**
  * CreateTags, DeleteTags, DescribeTags on the resources this emulator has: security groups
  * (`sg-`), security-group rules (`sgr-`), VPCs (`vpc-`), customer-managed prefix lists (`pl-`),
- * subnets (`subnet-`), network interfaces (`eni-`), network ACLs (`acl-`) and route tables (`rtb-`).
+ * subnets (`subnet-`), network interfaces (`eni-`), network ACLs (`acl-`), route tables (`rtb-`) and
+ * VPC peering connections (`pcx-`).
  *
  * AWS rules implemented (aws-reference §2F, §3.3, §4.2):
  * - `ResourceId.N` is required (F-7); an id of no known kind is `InvalidID` (F-3); a missing
@@ -30,6 +31,7 @@ import {
   isSecurityGroupRuleId,
   isSubnetId,
   isVpcId,
+  isVpcPeeringConnectionId,
 } from '../../store/ids.js';
 import type { Tag } from '../../store/records.js';
 import type { TaggedResourceType } from '../../store/store.js';
@@ -55,6 +57,7 @@ function resourceTypeOf(resourceId: string): TaggedResourceType {
   if (isNetworkInterfaceId(resourceId)) return 'network-interface';
   if (isNetworkAclId(resourceId)) return 'network-acl';
   if (isRouteTableId(resourceId)) return 'route-table';
+  if (isVpcPeeringConnectionId(resourceId)) return 'vpc-peering-connection';
   throw ec2Error('InvalidID', resourceId);
 }
 
@@ -91,6 +94,9 @@ function assertExists(resourceId: string, type: TaggedResourceType, ctx: Request
       return;
     case 'route-table':
       if (!store.getRouteTable(ctx.scope, resourceId)) throw ec2Error('InvalidRouteTableID.NotFound', resourceId);
+      return;
+    case 'vpc-peering-connection':
+      if (!store.getVpcPeering(ctx.scope, resourceId)) throw ec2Error('InvalidVpcPeeringConnectionID.NotFound', resourceId);
       return;
     case 'prefix-list': {
       const list = store.getPrefixListDetails(ctx.scope, resourceId);

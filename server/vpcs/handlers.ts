@@ -18,6 +18,7 @@ import { isVpcId } from '../../store/ids.js';
 import type { VpcRecord } from '../../store/records.js';
 import { DEFAULT_VPC_CIDR, type Sequenced } from '../../store/store.js';
 import type { Deps, RequestContext } from '../context.js';
+import { endPeeringsOfVpc } from '../vpc-peering/handlers.js';
 import { compileFilters, namedValueCheck, type FilterTable } from '../filters.js';
 import { takePage, validatePageRequest } from '../paging.js';
 import { tagsFromSpecifications } from '../tags/rules.js';
@@ -111,9 +112,11 @@ export function deleteVpc(input: DeleteVpcRequest, ctx: RequestContext, deps: De
   const vpc = deps.store.getVpc(ctx.scope, vpcId);
   if (!vpc) throw ec2Error('InvalidVpcID.NotFound', vpcId);
   // What it was born with (default group, ACL, main route table) goes with it; anything else blocks it.
-  if (deps.store.countNonDefaultGroupsOfVpc(vpcId) > 0 || deps.store.subnetIdsOfVpc(vpcId).length > 0) {
+  if (deps.store.countNonDefaultGroupsOfVpc(vpcId) > 0 || deps.store.subnetIdsOfVpc(vpcId).length > 0 || deps.store.vpcHasSecurityGroupAssociations(vpcId)) {
     throw new Ec2Error('DependencyViolation', `The vpc '${vpcId}' has dependencies and cannot be deleted.`);
   }
+  // Its pending and active peering connections end with it (the console does the same; README).
+  endPeeringsOfVpc(ctx, deps, vpcId);
   deps.store.deleteVpc(vpcId);
   return { Return: true };
 }

@@ -312,6 +312,46 @@ const ruleDescriptionUpdates = {
   ],
 };
 
+const pcx = (n: number) => `pcx-0${n}23456789abcdef0`;
+const peeringVpcInfo = (n: number) => ({
+  CidrBlock: `10.${n}.0.0/16`,
+  CidrBlockSet: [{ CidrBlock: `10.${n}.0.0/16` }, { CidrBlock: `10.${n + 10}.0.0/16` }],
+  OwnerId: '111122223333',
+  PeeringOptions: {
+    AllowDnsResolutionFromRemoteVpc: n === 1,
+    AllowEgressFromLocalClassicLinkToRemoteVpc: false,
+    AllowEgressFromLocalVpcToRemoteClassicLink: true,
+  },
+  VpcId: vpc(n),
+  Region: 'us-east-1',
+});
+// Milliseconds included: the writer keeps them, the SDK reads them into the Date.
+const richVpcPeeringConnection = (n: number) => ({
+  AccepterVpcInfo: peeringVpcInfo(n + 1),
+  ExpirationTime: new Date(`2014-04-0${n + 1}T16:13:36.${n}25Z`),
+  RequesterVpcInfo: peeringVpcInfo(n),
+  Status: { Code: n === 1 ? 'pending-acceptance' : 'active', Message: AWKWARD },
+  Tags: tags,
+  VpcPeeringConnectionId: pcx(n),
+});
+const stalePair = (n: number) => ({
+  Description: `stale ${n} ${AWKWARD}`,
+  UserId: '111122223333',
+  GroupName: `name-${n}`,
+  GroupId: sg(n),
+  VpcId: vpc(n),
+  VpcPeeringConnectionId: pcx(n),
+  PeeringStatus: 'deleted',
+});
+const staleIpPermission = (n: number) => ({
+  FromPort: n === 1 ? 22 : -1,
+  IpProtocol: n === 1 ? 'tcp' : '-1',
+  IpRanges: [`10.${n}.0.0/16`, `10.${n + 1}.0.0/16`],
+  PrefixListIds: [pl(n), pl(n + 1)],
+  ToPort: n === 1 ? 22 : -1,
+  UserIdGroupPairs: [stalePair(n), stalePair(n + 1)],
+});
+
 // ---------------------------------------------------------------- one case per operation
 
 const CASES = {
@@ -582,6 +622,62 @@ const CASES = {
       AssociatePublicIpAddress: true,
     },
   },
+  // ---- peering connections, and groups referenced across them
+  CreateVpcPeeringConnection: {
+    input: {
+      DryRun: true,
+      VpcId: vpc(1),
+      PeerVpcId: vpc(2),
+      PeerOwnerId: '444455556666',
+      PeerRegion: 'us-west-2',
+      TagSpecifications: tagSpecifications('vpc-peering-connection'),
+    },
+    output: { VpcPeeringConnection: richVpcPeeringConnection(1) },
+  },
+  AcceptVpcPeeringConnection: {
+    input: { DryRun: true, VpcPeeringConnectionId: pcx(1) },
+    output: { VpcPeeringConnection: richVpcPeeringConnection(2) },
+  },
+  RejectVpcPeeringConnection: {
+    input: { DryRun: true, VpcPeeringConnectionId: pcx(1) },
+    output: { Return: true },
+  },
+  DeleteVpcPeeringConnection: {
+    input: { DryRun: true, VpcPeeringConnectionId: pcx(2) },
+    output: { Return: true },
+  },
+  DescribeVpcPeeringConnections: {
+    input: {
+      DryRun: true,
+      ...paging,
+      VpcPeeringConnectionIds: [pcx(1), pcx(2)],
+      Filters: [
+        { Name: 'status-code', Values: ['active', 'pending-acceptance'] },
+        { Name: 'tag:Name', Values: ['web*', AWKWARD] },
+      ],
+    },
+    output: { VpcPeeringConnections: [richVpcPeeringConnection(1), richVpcPeeringConnection(2)], NextToken: 'djE6MTI' },
+  },
+  DescribeSecurityGroupReferences: {
+    input: { DryRun: true, GroupId: [sg(1), sg(2)] },
+    output: {
+      SecurityGroupReferenceSet: [1, 2].map((n) => ({ GroupId: sg(n), ReferencingVpcId: vpc(n + 1), VpcPeeringConnectionId: pcx(n) })),
+    },
+  },
+  DescribeStaleSecurityGroups: {
+    input: { DryRun: true, VpcId: vpc(1), ...paging },
+    output: {
+      NextToken: 'djE6MTI',
+      StaleSecurityGroupSet: [1, 2].map((n) => ({
+        Description: AWKWARD,
+        GroupId: sg(n),
+        GroupName: `group ${n}`,
+        StaleIpPermissions: [staleIpPermission(1), staleIpPermission(2)],
+        StaleIpPermissionsEgress: [staleIpPermission(3), staleIpPermission(4)],
+        VpcId: vpc(1),
+      })),
+    },
+  },
   // ---- tags and managed prefix lists (added by the tags/prefix-lists work)
   CreateTags: {
     input: { DryRun: true, Resources: [sg(1), pl(2)], Tags: tags },
@@ -651,6 +747,75 @@ const CASES = {
   DeleteManagedPrefixList: {
     input: { DryRun: true, PrefixListId: pl(2) },
     output: { PrefixList: richPrefixList(2) },
+  },
+  DescribePrefixLists: {
+    input: {
+      DryRun: true,
+      Filters: [
+        { Name: 'prefix-list-name', Values: ['com.amazonaws.*.s3', AWKWARD] },
+        { Name: 'prefix-list-id', Values: [pl(1), pl(2)] },
+      ],
+      ...paging,
+      PrefixListIds: [pl(1), pl(2)],
+    },
+    output: {
+      NextToken: 'djE6MTI',
+      PrefixLists: [
+        { Cidrs: ['52.216.0.0/15', '54.231.0.0/16'], PrefixListId: pl(1), PrefixListName: 'com.amazonaws.us-east-1.s3' },
+        { Cidrs: ['3.218.180.0/22', '52.94.0.0/22'], PrefixListId: pl(2), PrefixListName: AWKWARD },
+      ],
+    },
+  },
+  GetManagedPrefixListAssociations: {
+    input: { DryRun: true, PrefixListId: pl(1), ...paging },
+    output: {
+      PrefixListAssociations: [
+        { ResourceId: sg(1), ResourceOwner: '111122223333' },
+        { ResourceId: sg(2), ResourceOwner: AWKWARD },
+      ],
+      NextToken: 'djE6MTI',
+    },
+  },
+  RestoreManagedPrefixListVersion: {
+    input: { DryRun: true, PrefixListId: pl(1), PreviousVersion: 1, CurrentVersion: 3 },
+    output: { PrefixList: { ...richPrefixList(1), State: 'restore-in-progress' } },
+  },
+  // ---- security groups associated with other VPCs
+  AssociateSecurityGroupVpc: {
+    input: { DryRun: true, GroupId: sg(1), VpcId: vpc(2) },
+    output: { State: 'associating' },
+  },
+  DisassociateSecurityGroupVpc: {
+    input: { DryRun: true, GroupId: sg(1), VpcId: vpc(2) },
+    output: { State: 'disassociating' },
+  },
+  DescribeSecurityGroupVpcAssociations: {
+    input: { DryRun: true, Filters: filters, ...paging },
+    output: {
+      SecurityGroupVpcAssociations: [1, 2].map((n) => ({
+        GroupId: sg(n),
+        VpcId: vpc(n + 1),
+        VpcOwnerId: '111122223333',
+        State: n === 1 ? 'associated' : 'association-failed',
+        StateReason: AWKWARD,
+        GroupOwnerId: '111122223333',
+      })),
+      NextToken: 'djE6MTI',
+    },
+  },
+  GetSecurityGroupsForVpc: {
+    input: { DryRun: true, VpcId: vpc(1), Filters: filters, ...paging },
+    output: {
+      NextToken: 'djE6MTI',
+      SecurityGroupForVpcs: [1, 2].map((n) => ({
+        Description: AWKWARD,
+        GroupName: `name-${n}`,
+        OwnerId: '111122223333',
+        GroupId: sg(n),
+        Tags: tags,
+        PrimaryVpcId: vpc(n),
+      })),
+    },
   },
 } satisfies Record<OperationName, ContractCase>;
 

@@ -47,11 +47,12 @@ const port = fc.oneof(fc.integer({ min: -2, max: 65536 }).map(String), fc.consta
 const ruleText = fc.string({ unit: fc.constantFrom(...'abcXYZ019 ._-:/()#,@[]+=&;{}!$*'), maxLength: 30 });
 
 /** A value for a scalar member, chosen by its member name (`GroupId`, `CidrIp`, `FromPort`, …). */
-function scalarValue(memberName: string, kind: 'string' | 'integer' | 'boolean'): fc.Arbitrary<string> {
+function scalarValue(memberName: string, kind: 'string' | 'integer' | 'boolean' | 'timestamp'): fc.Arbitrary<string> {
   const fromPool = (pool: keyof KnownIds, prefix: string) =>
     fc.oneof({ weight: 5, arbitrary: idRef(pool) }, { weight: 1, arbitrary: hex(17).map((h) => prefix + h) });
   let plausible: fc.Arbitrary<string>;
   if (kind === 'boolean') plausible = fc.constantFrom('true', 'false');
+  else if (kind === 'timestamp') plausible = fc.constantFrom('2026-01-01T00:00:00Z', '2026-12-04T16:13:36.000Z', '1700000000', 'yesterday');
   else if (kind === 'integer') plausible = /Port$/.test(memberName) ? port : fc.integer({ min: -1, max: 1001 }).map(String);
   else if (/^(GroupId|ReferencedGroupId|ResourceId|Resources)$/.test(memberName)) plausible = fromPool('groupIds', 'sg-');
   else if (/RuleId/.test(memberName)) plausible = fromPool('ruleIds', 'sgr-');
@@ -80,6 +81,7 @@ function valuePairs(prefix: string, memberName: string, shape: Shape, depth: num
     case 'string':
     case 'integer':
     case 'boolean':
+    case 'timestamp':
       return scalarValue(memberName, shape.kind).map((value) => [[prefix, value] as const]);
     case 'structure':
       return structurePairs(prefix, shape, depth + 1);

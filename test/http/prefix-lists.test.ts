@@ -263,3 +263,425 @@ describe('ModifyManagedPrefixList and DeleteManagedPrefixList on the wire', () =
     expect(tags.body).toContain('<tagSet/>');
   });
 });
+
+// ---------------------------------------------------------------- issue 11 §4: service lists, associations, restore
+
+async function serviceLists(): Promise<{ s3: string; dynamodb: string }> {
+  const answer = await post(app, { Action: 'DescribeManagedPrefixLists', 'Filter.1.Name': 'owner-id', 'Filter.1.Value.1': 'AWS' });
+  const [s3, dynamodb] = answer.xml.DescribeManagedPrefixListsResponse.prefixListSet.item as Record<string, string>[];
+  return { s3: s3!.prefixListId!, dynamodb: dynamodb!.prefixListId! };
+}
+
+async function createGroup(name: string): Promise<string> {
+  const answer = await post(app, { Action: 'CreateSecurityGroup', GroupName: name, GroupDescription: `${name} group` });
+  expect(answer.status).toBe(200);
+  return answer.xml.CreateSecurityGroupResponse.groupId;
+}
+
+async function referenceList(groupId: string, prefixListId: string, direction: 'Egress' | 'Ingress', port: number): Promise<void> {
+  const answer = await post(app, {
+    Action: `AuthorizeSecurityGroup${direction}`,
+    GroupId: groupId,
+    'IpPermissions.1.IpProtocol': 'tcp',
+    'IpPermissions.1.FromPort': String(port),
+    'IpPermissions.1.ToPort': String(port),
+    'IpPermissions.1.PrefixListIds.1.PrefixListId': prefixListId,
+  });
+  expect(answer.status).toBe(200);
+}
+
+async function entriesAt(prefixListId: string, version?: number): Promise<string[]> {
+  const answer = await post(app, {
+    Action: 'GetManagedPrefixListEntries',
+    PrefixListId: prefixListId,
+    ...(version === undefined ? {} : { TargetVersion: String(version) }),
+  });
+  expect(answer.status).toBe(200);
+  const items = (answer.xml.GetManagedPrefixListEntriesResponse.entrySet?.item ?? []) as { cidr: string; description?: string }[];
+  return items.map((item) => (item.description === undefined ? item.cidr : `${item.cidr} ${item.description}`));
+}
+
+describe('DescribePrefixLists on the wire', () => {
+  it('writes the AWS service lists as prefixListId, prefixListName and a cidrSet of bare strings', async () => {
+    const { s3, dynamodb } = await serviceLists();
+    const answer = await post(app, { Action: 'DescribePrefixLists' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain(
+      `<prefixListSet><item><prefixListId>${s3}</prefixListId><prefixListName>com.amazonaws.us-east-1.s3</prefixListName>` +
+        '<cidrSet><item>3.5.0.0/19</item><item>16.182.0.0/16</item><item>18.34.0.0/19</item><item>52.216.0.0/15</item>' +
+        '<item>54.231.0.0/16</item></cidrSet></item>' +
+        `<item><prefixListId>${dynamodb}</prefixListId><prefixListName>com.amazonaws.us-east-1.dynamodb</prefixListName>` +
+        '<cidrSet><item>3.218.180.0/22</item><item>3.218.184.0/22</item><item>52.94.0.0/22</item><item>52.119.224.0/20</item>' +
+        '</cidrSet></item></prefixListSet>',
+    );
+    expect(answer.body).not.toContain('<nextToken>');
+  });
+
+  it('leaves customer-managed lists out, and answers NotFound for their ids (and any unknown id)', async () => {
+    const own = await createList({ 'Entry.1.Cidr': '10.0.0.0/16' });
+    const all = await post(app, { Action: 'DescribePrefixLists' });
+    const names = (all.xml.DescribePrefixListsResponse.prefixListSet.item as { prefixListName: string }[]).map((i) => i.prefixListName);
+    expect(names).toEqual(['com.amazonaws.us-east-1.s3', 'com.amazonaws.us-east-1.dynamodb']);
+    await expectError({ Action: 'DescribePrefixLists', 'PrefixListId.1': own }, 'InvalidPrefixListID.NotFound', `The prefix list (${own}) does not exist.`);
+    const { s3 } = await serviceLists();
+    await expectError(
+      { Action: 'DescribePrefixLists', 'PrefixListId.1': s3, 'PrefixListId.2': 'pl-0721453c7ac4ec009' },
+      'InvalidPrefixListID.NotFound',
+      'The prefix list (pl-0721453c7ac4ec009) does not exist.',
+    );
+    await expectError({ Action: 'DescribePrefixLists', 'PrefixListId.1': 'x' }, 'InvalidPrefixListID.NotFound', 'The prefix list (x) does not exist.');
+  });
+
+  it('selects by PrefixListId.N and by the prefix-list-id and prefix-list-name filters, with wildcards', async () => {
+    const { s3, dynamodb } = await serviceLists();
+    const names = async (fields: Record<string, string>) => {
+      const answer = await post(app, { Action: 'DescribePrefixLists', ...fields });
+      expect(answer.status).toBe(200);
+      return ((answer.xml.DescribePrefixListsResponse.prefixListSet?.item ?? []) as { prefixListName: string }[]).map((i) => i.prefixListName);
+    };
+    expect(await names({ 'PrefixListId.1': dynamodb })).toEqual(['com.amazonaws.us-east-1.dynamodb']);
+    expect(await names({ 'Filter.1.Name': 'prefix-list-id', 'Filter.1.Value.1': s3 })).toEqual(['com.amazonaws.us-east-1.s3']);
+    expect(await names({ 'Filter.1.Name': 'prefix-list-name', 'Filter.1.Value.1': 'com.amazonaws.*.dynamo?b' })).toEqual([
+      'com.amazonaws.us-east-1.dynamodb',
+    ]);
+    expect(await names({ 'Filter.1.Name': 'prefix-list-name', 'Filter.1.Value.1': 'com.amazonaws.us-east-1.s3' })).toEqual([
+      'com.amazonaws.us-east-1.s3',
+    ]);
+    // Ids and filters together: both must hold.
+    expect(await names({ 'PrefixListId.1': s3, 'Filter.1.Name': 'prefix-list-name', 'Filter.1.Value.1': '*dynamodb' })).toEqual([]);
+    const empty = await post(app, { Action: 'DescribePrefixLists', 'Filter.1.Name': 'prefix-list-name', 'Filter.1.Value.1': 'nothing' });
+    expect(empty.body).toContain('<prefixListSet/>');
+  });
+
+  it('rejects filters it does not document, owner-id included', async () => {
+    await expectError(
+      { Action: 'DescribePrefixLists', 'Filter.1.Name': 'owner-id', 'Filter.1.Value.1': 'AWS' },
+      'InvalidParameterValue',
+      "The filter 'owner-id' is invalid",
+    );
+  });
+
+  it('pages with MaxResults and NextToken; above 1,000 is served as 1,000; below 1 and bad tokens are refused', async () => {
+    const first = await post(app, { Action: 'DescribePrefixLists', MaxResults: '1' });
+    const page1 = first.xml.DescribePrefixListsResponse;
+    expect(page1.prefixListSet.item.map((i: { prefixListName: string }) => i.prefixListName)).toEqual(['com.amazonaws.us-east-1.s3']);
+    expect(page1.nextToken).toEqual(expect.any(String));
+    const second = await post(app, { Action: 'DescribePrefixLists', MaxResults: '1', NextToken: page1.nextToken });
+    const page2 = second.xml.DescribePrefixListsResponse;
+    expect(page2.prefixListSet.item.map((i: { prefixListName: string }) => i.prefixListName)).toEqual(['com.amazonaws.us-east-1.dynamodb']);
+    expect(page2.nextToken).toBeUndefined();
+
+    const large = await post(app, { Action: 'DescribePrefixLists', MaxResults: '5000' });
+    expect(large.status).toBe(200);
+    expect(large.xml.DescribePrefixListsResponse.prefixListSet.item).toHaveLength(2);
+    await expectError(
+      { Action: 'DescribePrefixLists', MaxResults: '0' },
+      'InvalidParameterValue',
+      'Value ( 0 ) for parameter maxResults is invalid. Expecting a value greater than 1.',
+    );
+    await expectError(
+      { Action: 'DescribePrefixLists', NextToken: 'bogus' },
+      'InvalidParameterValue',
+      'Value ( bogus ) for parameter NextToken is invalid. The token is invalid.',
+    );
+  });
+
+  it('DryRun answers 412 after validation', async () => {
+    await expectError(
+      { Action: 'DescribePrefixLists', DryRun: 'true' },
+      'DryRunOperation',
+      'Request would have succeeded, but DryRun flag is set.',
+      412,
+    );
+    await expectError(
+      { Action: 'DescribePrefixLists', DryRun: 'true', 'PrefixListId.1': 'pl-0721453c7ac4ec009' },
+      'InvalidPrefixListID.NotFound',
+      'The prefix list (pl-0721453c7ac4ec009) does not exist.',
+    );
+  });
+});
+
+describe('GetManagedPrefixListAssociations on the wire', () => {
+  it('lists each security group whose rules reference the list once, with its owner, in creation order', async () => {
+    const id = await createList({ 'Entry.1.Cidr': '10.0.0.0/16' });
+    const web = await createGroup('assoc-web');
+    const db = await createGroup('assoc-db');
+    await createGroup('assoc-unrelated');
+    await referenceList(db, id, 'Ingress', 5432);
+    await referenceList(web, id, 'Egress', 443);
+    await referenceList(web, id, 'Egress', 80);
+    await referenceList(web, id, 'Ingress', 22);
+    const answer = await post(app, { Action: 'GetManagedPrefixListAssociations', PrefixListId: id });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain(
+      `<prefixListAssociationSet><item><resourceId>${web}</resourceId><resourceOwner>000000000000</resourceOwner></item>` +
+        `<item><resourceId>${db}</resourceId><resourceOwner>000000000000</resourceOwner></item></prefixListAssociationSet>`,
+    );
+    expect(answer.body).not.toContain('<nextToken>');
+  });
+
+  it('answers an empty set for an unreferenced list, and forgets a group once its rules are revoked', async () => {
+    const id = await createList();
+    const empty = await post(app, { Action: 'GetManagedPrefixListAssociations', PrefixListId: id });
+    expect(empty.body).toContain('<prefixListAssociationSet/>');
+
+    const group = await createGroup('assoc-revoked');
+    await referenceList(group, id, 'Egress', 443);
+    const revoked = await post(app, {
+      Action: 'RevokeSecurityGroupEgress',
+      GroupId: group,
+      'IpPermissions.1.IpProtocol': 'tcp',
+      'IpPermissions.1.FromPort': '443',
+      'IpPermissions.1.ToPort': '443',
+      'IpPermissions.1.PrefixListIds.1.PrefixListId': id,
+    });
+    expect(revoked.status).toBe(200);
+    const after = await post(app, { Action: 'GetManagedPrefixListAssociations', PrefixListId: id });
+    expect(after.body).toContain('<prefixListAssociationSet/>');
+  });
+
+  it('serves AWS-managed lists too, this account only', async () => {
+    const { s3 } = await serviceLists();
+    const group = await createGroup('assoc-s3');
+    await referenceList(group, s3, 'Egress', 443);
+    const answer = await post(app, { Action: 'GetManagedPrefixListAssociations', PrefixListId: s3 });
+    expect(answer.xml.GetManagedPrefixListAssociationsResponse.prefixListAssociationSet.item).toEqual([
+      { resourceId: group, resourceOwner: '000000000000' },
+    ]);
+    const otherAccount = await post(
+      app,
+      { Action: 'GetManagedPrefixListAssociations', PrefixListId: s3 },
+      { authorization: 'AWS4-HMAC-SHA256 Credential=111122223333/20250101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00' },
+    );
+    expect(otherAccount.status).toBe(200);
+    expect(otherAccount.body).toContain('<prefixListAssociationSet/>');
+  });
+
+  it('pages with MaxResults 5..255 and NextToken', async () => {
+    const id = await createList();
+    const groups: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const group = await createGroup(`assoc-page-${i}`);
+      await referenceList(group, id, 'Egress', 443);
+      groups.push(group);
+    }
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const answer = await post(app, {
+        Action: 'GetManagedPrefixListAssociations',
+        PrefixListId: id,
+        MaxResults: '5',
+        ...(token === undefined ? {} : { NextToken: token }),
+      });
+      expect(answer.status).toBe(200);
+      const result = answer.xml.GetManagedPrefixListAssociationsResponse;
+      seen.push(...(result.prefixListAssociationSet.item as { resourceId: string }[]).map((i) => i.resourceId));
+      token = result.nextToken;
+      pages += 1;
+    } while (token !== undefined);
+    expect(pages).toBe(2);
+    expect(seen).toEqual(groups);
+
+    await expectError(
+      { Action: 'GetManagedPrefixListAssociations', PrefixListId: id, MaxResults: '4' },
+      'InvalidParameterValue',
+      'Value ( 4 ) for parameter maxResults is invalid. Expecting a value greater than 5.',
+    );
+    await expectError(
+      { Action: 'GetManagedPrefixListAssociations', PrefixListId: id, MaxResults: '256' },
+      'InvalidParameterValue',
+      'Value ( 256 ) for parameter maxResults is invalid. Expecting a value less than 255.',
+    );
+    await expectError(
+      { Action: 'GetManagedPrefixListAssociations', PrefixListId: id, NextToken: 'bogus' },
+      'InvalidParameterValue',
+      'Value ( bogus ) for parameter NextToken is invalid. The token is invalid.',
+    );
+  });
+
+  it('names a missing PrefixListId, answers NotFound for an unknown list, and DryRun 412 after both', async () => {
+    await expectError({ Action: 'GetManagedPrefixListAssociations' }, 'MissingParameter', 'The request must contain the parameter PrefixListId');
+    await expectError(
+      { Action: 'GetManagedPrefixListAssociations', PrefixListId: 'pl-0721453c7ac4ec009' },
+      'InvalidPrefixListID.NotFound',
+      'The prefix list (pl-0721453c7ac4ec009) does not exist.',
+    );
+    await expectError(
+      { Action: 'GetManagedPrefixListAssociations', DryRun: 'true', PrefixListId: 'pl-0721453c7ac4ec009' },
+      'InvalidPrefixListID.NotFound',
+      'The prefix list (pl-0721453c7ac4ec009) does not exist.',
+    );
+    const id = await createList();
+    await expectError(
+      { Action: 'GetManagedPrefixListAssociations', DryRun: 'true', PrefixListId: id },
+      'DryRunOperation',
+      'Request would have succeeded, but DryRun flag is set.',
+      412,
+    );
+  });
+});
+
+describe('RestoreManagedPrefixListVersion on the wire', () => {
+  /** A list at version 3: v1 {10.0/16 "a", 10.1/16}, v2 adds 10.2/16, v3 drops 10.0/16. */
+  async function listAtVersion3(extra: Record<string, string> = {}): Promise<string> {
+    const id = await createList({
+      'Entry.1.Cidr': '10.0.0.0/16',
+      'Entry.1.Description': 'a',
+      'Entry.2.Cidr': '10.1.0.0/16',
+      ...extra,
+    });
+    for (const change of [
+      { CurrentVersion: '1', 'AddEntry.1.Cidr': '10.2.0.0/16' },
+      { CurrentVersion: '2', 'RemoveEntry.1.Cidr': '10.0.0.0/16' },
+    ] as Record<string, string>[]) {
+      const answer = await post(app, { Action: 'ModifyManagedPrefixList', PrefixListId: id, ...change });
+      expect(answer.status).toBe(200);
+    }
+    return id;
+  }
+
+  it('answers restore-in-progress with the version the list had (the API sample), then describes restore-complete at the next version', async () => {
+    const id = await listAtVersion3();
+    const answer = await post(app, { Action: 'RestoreManagedPrefixListVersion', PrefixListId: id, PreviousVersion: '1', CurrentVersion: '3' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain(
+      `<prefixList><prefixListId>${id}</prefixListId><addressFamily>IPv4</addressFamily><state>restore-in-progress</state>` +
+        `<prefixListArn>arn:aws:ec2:us-east-1:000000000000:prefix-list/${id}</prefixListArn>` +
+        '<prefixListName>wire</prefixListName><maxEntries>5</maxEntries><version>3</version><tagSet/>' +
+        '<ownerId>000000000000</ownerId></prefixList>',
+    );
+    expect(await describeList(id)).toMatchObject({ state: 'restore-complete', version: '4' });
+    expect((await entriesAt(id)).sort()).toEqual(['10.0.0.0/16 a', '10.1.0.0/16']);
+    // Earlier versions are untouched and still readable.
+    expect(await entriesAt(id, 3)).toEqual(['10.1.0.0/16', '10.2.0.0/16']);
+    expect(await entriesAt(id, 1)).toEqual(['10.0.0.0/16 a', '10.1.0.0/16']);
+  });
+
+  it('restores descriptions too, and a later Modify goes on from the restored version', async () => {
+    const id = await createList({ 'Entry.1.Cidr': '10.0.0.0/16', 'Entry.1.Description': 'old' });
+    for (const change of [
+      { CurrentVersion: '1', 'RemoveEntry.1.Cidr': '10.0.0.0/16' },
+      { CurrentVersion: '2', 'AddEntry.1.Cidr': '10.0.0.0/16', 'AddEntry.1.Description': 'new' },
+    ] as Record<string, string>[]) {
+      expect((await post(app, { Action: 'ModifyManagedPrefixList', PrefixListId: id, ...change })).status).toBe(200);
+    }
+    expect(await entriesAt(id)).toEqual(['10.0.0.0/16 new']);
+    const restored = await post(app, { Action: 'RestoreManagedPrefixListVersion', PrefixListId: id, PreviousVersion: '1', CurrentVersion: '3' });
+    expect(restored.status).toBe(200);
+    expect(await entriesAt(id)).toEqual(['10.0.0.0/16 old']);
+    // Restoring an empty version empties the list.
+    const emptied = await post(app, { Action: 'RestoreManagedPrefixListVersion', PrefixListId: id, PreviousVersion: '2', CurrentVersion: '4' });
+    expect(emptied.status).toBe(200);
+    expect(await entriesAt(id)).toEqual([]);
+    const modified = await post(app, {
+      Action: 'ModifyManagedPrefixList',
+      PrefixListId: id,
+      CurrentVersion: '5',
+      'AddEntry.1.Cidr': '10.9.0.0/16',
+    });
+    expect(modified.xml.ModifyManagedPrefixListResponse.prefixList).toMatchObject({ state: 'modify-in-progress', version: '6' });
+    expect(await describeList(id)).toMatchObject({ state: 'modify-complete', version: '6' });
+  });
+
+  it('names each missing required parameter in turn', async () => {
+    await expectError(
+      { Action: 'RestoreManagedPrefixListVersion', PreviousVersion: '1', CurrentVersion: '2' },
+      'MissingParameter',
+      'The request must contain the parameter PrefixListId',
+    );
+    await expectError(
+      { Action: 'RestoreManagedPrefixListVersion', PrefixListId: 'pl-0721453c7ac4ec009', CurrentVersion: '2' },
+      'MissingParameter',
+      'The request must contain the parameter PreviousVersion',
+    );
+    await expectError(
+      { Action: 'RestoreManagedPrefixListVersion', PrefixListId: 'pl-0721453c7ac4ec009', PreviousVersion: '1' },
+      'MissingParameter',
+      'The request must contain the parameter CurrentVersion',
+    );
+    await expectError(
+      { Action: 'RestoreManagedPrefixListVersion', PrefixListId: 'pl-0721453c7ac4ec009', PreviousVersion: 'one', CurrentVersion: '2' },
+      'InvalidParameterValue',
+      "Invalid value 'one' for previousVersion. Expected an integer.",
+    );
+  });
+
+  it('answers NotFound for an unknown list and refuses an AWS-managed one', async () => {
+    await expectError(
+      { Action: 'RestoreManagedPrefixListVersion', PrefixListId: 'pl-0721453c7ac4ec009', PreviousVersion: '1', CurrentVersion: '2' },
+      'InvalidPrefixListID.NotFound',
+      'The prefix list (pl-0721453c7ac4ec009) does not exist.',
+    );
+    const { s3 } = await serviceLists();
+    await expectError(
+      { Action: 'RestoreManagedPrefixListVersion', PrefixListId: s3, PreviousVersion: '1', CurrentVersion: '1' },
+      'InvalidPrefixListModification',
+      `The prefix list ${s3} is managed by AWS and cannot be restored.`,
+    );
+  });
+
+  it('refuses a stale CurrentVersion, the current version itself, and versions the list does not have, changing nothing', async () => {
+    const id = await listAtVersion3();
+    const restore = (previous: string, current: string) => ({
+      Action: 'RestoreManagedPrefixListVersion',
+      PrefixListId: id,
+      PreviousVersion: previous,
+      CurrentVersion: current,
+    });
+    await expectError(restore('1', '2'), 'PrefixListVersionMismatch', 'The prefix list has the incorrect version number.');
+    await expectError(restore('1', '4'), 'PrefixListVersionMismatch', 'The prefix list has the incorrect version number.');
+    await expectError(
+      restore('3', '3'),
+      'InvalidParameterValue',
+      'Value (3) for parameter previousVersion is invalid. The version to restore must be earlier than the current version (3).',
+    );
+    for (const version of ['4', '0', '-1']) {
+      await expectError(
+        restore(version, '3'),
+        'InvalidParameterValue',
+        `Value (${version}) for parameter previousVersion is invalid. The prefix list has no version ${version}.`,
+      );
+    }
+    expect(await describeList(id)).toMatchObject({ state: 'modify-complete', version: '3' });
+    expect(await entriesAt(id)).toEqual(['10.1.0.0/16', '10.2.0.0/16']);
+  });
+
+  it('refuses restored entries beyond the MaxEntries the list has now', async () => {
+    const id = await createList({ MaxEntries: '3', 'Entry.1.Cidr': '10.0.0.0/16', 'Entry.2.Cidr': '10.1.0.0/16', 'Entry.3.Cidr': '10.2.0.0/16' });
+    const removed = await post(app, {
+      Action: 'ModifyManagedPrefixList',
+      PrefixListId: id,
+      CurrentVersion: '1',
+      'RemoveEntry.1.Cidr': '10.0.0.0/16',
+      'RemoveEntry.2.Cidr': '10.1.0.0/16',
+    });
+    expect(removed.status).toBe(200);
+    expect((await post(app, { Action: 'ModifyManagedPrefixList', PrefixListId: id, MaxEntries: '2' })).status).toBe(200);
+    await expectError(
+      { Action: 'RestoreManagedPrefixListVersion', PrefixListId: id, PreviousVersion: '1', CurrentVersion: '2' },
+      'PrefixListMaxEntriesExceeded',
+      'The number of entries (3) exceeds the maximum number of entries for the prefix list (2).',
+    );
+    expect(await describeList(id)).toMatchObject({ version: '2', maxEntries: '2' });
+    expect(await entriesAt(id)).toEqual(['10.2.0.0/16']);
+  });
+
+  it('DryRun answers 412 after every check and restores nothing', async () => {
+    const id = await listAtVersion3();
+    await expectError(
+      { Action: 'RestoreManagedPrefixListVersion', DryRun: 'true', PrefixListId: id, PreviousVersion: '1', CurrentVersion: '2' },
+      'PrefixListVersionMismatch',
+      'The prefix list has the incorrect version number.',
+    );
+    await expectError(
+      { Action: 'RestoreManagedPrefixListVersion', DryRun: 'true', PrefixListId: id, PreviousVersion: '1', CurrentVersion: '3' },
+      'DryRunOperation',
+      'Request would have succeeded, but DryRun flag is set.',
+      412,
+    );
+    expect(await describeList(id)).toMatchObject({ state: 'modify-complete', version: '3' });
+    expect(await entriesAt(id)).toEqual(['10.1.0.0/16', '10.2.0.0/16']);
+  });
+});

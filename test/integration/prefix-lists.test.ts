@@ -2,7 +2,8 @@
  * Managed prefix lists through the real SDK: the lifecycle Terraform's `aws_ec2_managed_prefix_list`
  * runs (create, wait for create-complete, read entries, modify with CurrentVersion, wait for
  * modify-complete, delete), versions and TargetVersion, the AWS-managed lists, quotas, and rules
- * that reference a list.
+ * that reference a list; DescribePrefixLists as Terraform's `data "aws_prefix_list"` reads it,
+ * GetManagedPrefixListAssociations and RestoreManagedPrefixListVersion.
  */
 import {
   AuthorizeSecurityGroupEgressCommand,
@@ -11,10 +12,15 @@ import {
   CreateVpcCommand,
   DeleteManagedPrefixListCommand,
   DescribeManagedPrefixListsCommand,
+  DescribePrefixListsCommand,
+  GetManagedPrefixListAssociationsCommand,
   GetManagedPrefixListEntriesCommand,
   ModifyManagedPrefixListCommand,
+  RestoreManagedPrefixListVersionCommand,
   RevokeSecurityGroupEgressCommand,
   paginateDescribeManagedPrefixLists,
+  paginateDescribePrefixLists,
+  paginateGetManagedPrefixListAssociations,
   paginateGetManagedPrefixListEntries,
   type EC2Client,
   type ManagedPrefixList,
@@ -426,6 +432,167 @@ describe('prefix lists referenced by rules', () => {
     expect(await ec2ErrorOf(() => client.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: list.PrefixListId })))).toEqual({
       code: 'InvalidPrefixListID.NotFound',
       message: `The prefix list (${list.PrefixListId}) does not exist.`,
+      status: 400,
+    });
+  });
+});
+
+describe('DescribePrefixLists (the AWS service lists)', () => {
+  it('finds one list by name, as data "aws_prefix_list" does, with the id and CIDRs of the managed list', async () => {
+    const byName = await client.send(
+      new DescribePrefixListsCommand({ Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.us-east-1.s3'] }] }),
+    );
+    expect(byName.PrefixLists).toHaveLength(1);
+    const s3 = byName.PrefixLists![0]!;
+    expect(Object.keys(s3).sort()).toEqual(['Cidrs', 'PrefixListId', 'PrefixListName']);
+    expect(s3.PrefixListName).toBe('com.amazonaws.us-east-1.s3');
+
+    const managed = await client.send(
+      new DescribeManagedPrefixListsCommand({ Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.us-east-1.s3'] }] }),
+    );
+    expect(managed.PrefixLists![0]).toMatchObject({ PrefixListId: s3.PrefixListId, OwnerId: 'AWS' });
+    expect(s3.Cidrs).toEqual(await entriesOf(s3.PrefixListId!));
+
+    // prefix_list_id = aws_vpc_endpoint.s3.prefix_list_id
+    const byId = await client.send(new DescribePrefixListsCommand({ PrefixListIds: [s3.PrefixListId!] }));
+    expect(byId.PrefixLists).toEqual([s3]);
+    const byFilter = await client.send(new DescribePrefixListsCommand({ Filters: [{ Name: 'prefix-list-id', Values: [s3.PrefixListId!] }] }));
+    expect(byFilter.PrefixLists).toEqual([s3]);
+  });
+
+  it('shows only the service lists of the region, never customer-managed ones', async () => {
+    await createList({ entries: [{ Cidr: '10.0.0.0/16' }] });
+    const all = await client.send(new DescribePrefixListsCommand({}));
+    expect(all.PrefixLists!.map((l) => l.PrefixListName)).toEqual(['com.amazonaws.us-east-1.s3', 'com.amazonaws.us-east-1.dynamodb']);
+    const west = ec2Client(emulator.url, 'eu-west-1');
+    try {
+      const lists = (await west.send(new DescribePrefixListsCommand({ Filters: [{ Name: 'prefix-list-name', Values: ['*dynamodb'] }] })))
+        .PrefixLists!;
+      expect(lists.map((l) => l.PrefixListName)).toEqual(['com.amazonaws.eu-west-1.dynamodb']);
+    } finally {
+      west.destroy();
+    }
+  });
+
+  it('pages through the SDK paginator, and answers NotFound for a customer or unknown id', async () => {
+    const names: string[] = [];
+    let pages = 0;
+    for await (const page of paginateDescribePrefixLists({ client, pageSize: 1 }, {})) {
+      pages += 1;
+      names.push(...page.PrefixLists!.map((l) => l.PrefixListName!));
+    }
+    expect(pages).toBe(2);
+    expect(names).toEqual(['com.amazonaws.us-east-1.s3', 'com.amazonaws.us-east-1.dynamodb']);
+
+    const own = await createList();
+    expect(await ec2ErrorOf(() => client.send(new DescribePrefixListsCommand({ PrefixListIds: [own.PrefixListId!] })))).toEqual({
+      code: 'InvalidPrefixListID.NotFound',
+      message: `The prefix list (${own.PrefixListId}) does not exist.`,
+      status: 400,
+    });
+    expect(
+      await ec2ErrorOf(() => client.send(new DescribePrefixListsCommand({ Filters: [{ Name: 'owner-id', Values: ['AWS'] }] }))),
+    ).toEqual({ code: 'InvalidParameterValue', message: "The filter 'owner-id' is invalid", status: 400 });
+  });
+});
+
+describe('GetManagedPrefixListAssociations and RestoreManagedPrefixListVersion', () => {
+  let vpcId: string;
+  beforeAll(async () => {
+    vpcId = (await client.send(new CreateVpcCommand({ CidrBlock: '10.40.0.0/16' }))).Vpc!.VpcId!;
+  });
+
+  async function groupReferencing(name: string, prefixListId: string, port = 443): Promise<string> {
+    const groupId = (await client.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name, VpcId: vpcId })))
+      .GroupId!;
+    await client.send(
+      new AuthorizeSecurityGroupEgressCommand({
+        GroupId: groupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, PrefixListIds: [{ PrefixListId: prefixListId }] }],
+      }),
+    );
+    return groupId;
+  }
+
+  it('lists the groups referencing a list, one item each, through the SDK paginator', async () => {
+    // The server allows 20 rules per group and family, and a rule weighs the list's MaxEntries.
+    const list = await createList({ maxEntries: 2, entries: [{ Cidr: '10.0.0.0/16' }] });
+    const groups: string[] = [];
+    for (let i = 0; i < 6; i++) groups.push(await groupReferencing(`assoc-${i}`, list.PrefixListId!));
+    // A second rule in the same group does not make a second item.
+    await client.send(
+      new AuthorizeSecurityGroupEgressCommand({
+        GroupId: groups[0],
+        IpPermissions: [{ IpProtocol: 'udp', FromPort: 53, ToPort: 53, PrefixListIds: [{ PrefixListId: list.PrefixListId }] }],
+      }),
+    );
+    const seen: { ResourceId?: string; ResourceOwner?: string }[] = [];
+    let pages = 0;
+    for await (const page of paginateGetManagedPrefixListAssociations({ client, pageSize: 5 }, { PrefixListId: list.PrefixListId! })) {
+      pages += 1;
+      expect(page.PrefixListAssociations!.length).toBeLessThanOrEqual(5);
+      seen.push(...page.PrefixListAssociations!);
+    }
+    expect(pages).toBe(2);
+    expect(seen).toEqual(groups.map((groupId) => ({ ResourceId: groupId, ResourceOwner: ACCOUNT })));
+
+    expect(
+      await ec2ErrorOf(() => client.send(new GetManagedPrefixListAssociationsCommand({ PrefixListId: list.PrefixListId, MaxResults: 300 }))),
+    ).toEqual({
+      code: 'InvalidParameterValue',
+      message: 'Value ( 300 ) for parameter maxResults is invalid. Expecting a value less than 255.',
+      status: 400,
+    });
+    expect(
+      await ec2ErrorOf(() => client.send(new GetManagedPrefixListAssociationsCommand({ PrefixListId: 'pl-0721453c7ac4ec009' }))),
+    ).toEqual({ code: 'InvalidPrefixListID.NotFound', message: 'The prefix list (pl-0721453c7ac4ec009) does not exist.', status: 400 });
+  });
+
+  it('restores an earlier version as a new one (the API sample), keeping the rules and associations that reference it', async () => {
+    const list = await createList({ entries: [{ Cidr: '10.0.0.0/16', Description: 'vpc-a' }, { Cidr: '10.2.0.0/16', Description: 'vpc-b' }] });
+    const id = list.PrefixListId!;
+    await client.send(new ModifyManagedPrefixListCommand({ PrefixListId: id, CurrentVersion: 1, AddEntries: [{ Cidr: '10.3.0.0/16' }] }));
+    await client.send(
+      new ModifyManagedPrefixListCommand({ PrefixListId: id, CurrentVersion: 2, RemoveEntries: [{ Cidr: '10.0.0.0/16' }] }),
+    );
+    const groupId = await groupReferencing('restore-user', id);
+
+    const restored = await client.send(new RestoreManagedPrefixListVersionCommand({ PrefixListId: id, PreviousVersion: 1, CurrentVersion: 3 }));
+    expect(restored.PrefixList).toEqual({ ...list, State: 'restore-in-progress', Version: 3 });
+    expect(await describeOne(id)).toEqual({ ...list, State: 'restore-complete', Version: 4 });
+    expect((await entriesOf(id)).sort()).toEqual(['10.0.0.0/16 vpc-a', '10.2.0.0/16 vpc-b']);
+    expect(await entriesOf(id, 3)).toEqual(['10.2.0.0/16 vpc-b', '10.3.0.0/16']);
+
+    const associations = await client.send(new GetManagedPrefixListAssociationsCommand({ PrefixListId: id }));
+    expect(associations.PrefixListAssociations).toEqual([{ ResourceId: groupId, ResourceOwner: ACCOUNT }]);
+
+    // Terraform-style optimistic locking: the restore moved the version on.
+    expect(
+      await ec2ErrorOf(() => client.send(new RestoreManagedPrefixListVersionCommand({ PrefixListId: id, PreviousVersion: 2, CurrentVersion: 3 }))),
+    ).toEqual({ code: 'PrefixListVersionMismatch', message: 'The prefix list has the incorrect version number.', status: 400 });
+    expect(
+      await ec2ErrorOf(() => client.send(new RestoreManagedPrefixListVersionCommand({ PrefixListId: id, PreviousVersion: 9, CurrentVersion: 4 }))),
+    ).toEqual({
+      code: 'InvalidParameterValue',
+      message: 'Value (9) for parameter previousVersion is invalid. The prefix list has no version 9.',
+      status: 400,
+    });
+    const again = await client.send(new RestoreManagedPrefixListVersionCommand({ PrefixListId: id, PreviousVersion: 3, CurrentVersion: 4 }));
+    expect(again.PrefixList).toMatchObject({ State: 'restore-in-progress', Version: 4 });
+    expect(await entriesOf(id)).toEqual(['10.2.0.0/16 vpc-b', '10.3.0.0/16']);
+    expect((await describeOne(id)).Version).toBe(5);
+  });
+
+  it('refuses to restore an AWS-managed list', async () => {
+    const s3 = (await client.send(new DescribePrefixListsCommand({ Filters: [{ Name: 'prefix-list-name', Values: ['*.s3'] }] })))
+      .PrefixLists![0]!;
+    expect(
+      await ec2ErrorOf(() =>
+        client.send(new RestoreManagedPrefixListVersionCommand({ PrefixListId: s3.PrefixListId, PreviousVersion: 1, CurrentVersion: 1 })),
+      ),
+    ).toEqual({
+      code: 'InvalidPrefixListModification',
+      message: `The prefix list ${s3.PrefixListId} is managed by AWS and cannot be restored.`,
       status: 400,
     });
   });

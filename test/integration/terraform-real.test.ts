@@ -4,7 +4,9 @@
  * Security groups and every kind of rule resource: apply, a plan that must show no changes (no
  * perpetual diff), an in-place update, another empty plan, destroy. The network around them: a VPC
  * with DNS hostnames on, a subnet in a zone from `data "aws_availability_zones"`, two groups, a network
- * interface holding both and `data "aws_vpc" { default = true }`: apply, an empty plan, destroy.
+ * interface holding both and `data "aws_vpc" { default = true }`: apply, an empty plan, destroy. A group
+ * shared with a second VPC (`aws_vpc_security_group_vpc_association`) and an egress rule to the S3
+ * service prefix list found by `data "aws_prefix_list"`: apply, an empty plan, destroy.
  *
  * Terraform cannot download providers here, so this needs `terraform` on PATH and the AWS provider
  * in a filesystem mirror (see test/helpers/terraform.ts). Without either, the suites say so and
@@ -14,12 +16,16 @@ import {
   DeleteSecurityGroupCommand,
   DescribeAvailabilityZonesCommand,
   DescribeNetworkInterfacesCommand,
+  DescribePrefixListsCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSecurityGroupVpcAssociationsCommand,
   DescribeSubnetsCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcsCommand,
   type EC2Client,
+  GetManagedPrefixListAssociationsCommand,
+  GetSecurityGroupsForVpcCommand,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
@@ -357,5 +363,166 @@ output "default_vpc_cidr" { value = data.aws_vpc.default.cidr_block }
 
     const vpcs = await client.send(new DescribeVpcsCommand({}));
     expect(vpcs.Vpcs?.map((v) => `${v.VpcId} ${v.CidrBlock}`)).toEqual([`${ids['default_vpc_id']} 172.31.0.0/16`]);
+  });
+});
+
+describe.skipIf(!availability.ok)('real Terraform: a group shared with a second VPC, an egress rule to the S3 prefix list', terraformSuite, () => {
+  let emulator: Emulator;
+  let client: EC2Client;
+  let tf: TerraformWorkdir;
+  /** `terraform output -json` values: strings, and the data sources' CIDR lists. */
+  let out: Record<string, unknown>;
+  const S3_LIST_NAME = 'com.amazonaws.us-east-1.s3';
+
+  beforeAll(async () => {
+    emulator = await startTestServer();
+    client = ec2Client(emulator.url);
+    tf = terraformWorkdir('terraform-real associations');
+    tf.writeConfig(`${awsProviderBlock(providerVersion, emulator.url)}
+resource "aws_vpc" "home" {
+  cidr_block = "10.10.0.0/16"
+  tags       = { Name = "home" }
+}
+resource "aws_vpc" "peer" {
+  cidr_block = "10.20.0.0/16"
+  tags       = { Name = "peer" }
+}
+resource "aws_security_group" "shared" {
+  name        = "shared"
+  description = "shared with the peer VPC"
+  vpc_id      = aws_vpc.home.id
+  tags        = { Name = "shared" }
+}
+resource "aws_vpc_security_group_vpc_association" "shared_peer" {
+  security_group_id = aws_security_group.shared.id
+  vpc_id            = aws_vpc.peer.id
+}
+data "aws_prefix_list" "s3" {
+  name = "${S3_LIST_NAME}"
+}
+data "aws_prefix_list" "s3_by_id" {
+  prefix_list_id = data.aws_prefix_list.s3.id
+}
+resource "aws_vpc_security_group_egress_rule" "to_s3" {
+  security_group_id = aws_security_group.shared.id
+  prefix_list_id    = data.aws_prefix_list.s3.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "https to S3"
+}
+output "home_vpc_id" { value = aws_vpc.home.id }
+output "peer_vpc_id" { value = aws_vpc.peer.id }
+output "sg_id" { value = aws_security_group.shared.id }
+output "association_group_id" { value = aws_vpc_security_group_vpc_association.shared_peer.security_group_id }
+output "association_vpc_id" { value = aws_vpc_security_group_vpc_association.shared_peer.vpc_id }
+output "association_state" { value = aws_vpc_security_group_vpc_association.shared_peer.state }
+output "rule_id" { value = aws_vpc_security_group_egress_rule.to_s3.id }
+output "s3_id" { value = data.aws_prefix_list.s3.id }
+output "s3_name" { value = data.aws_prefix_list.s3.name }
+output "s3_cidrs" { value = data.aws_prefix_list.s3.cidr_blocks }
+output "s3_by_id_id" { value = data.aws_prefix_list.s3_by_id.id }
+output "s3_by_id_name" { value = data.aws_prefix_list.s3_by_id.name }
+output "s3_by_id_cidrs" { value = data.aws_prefix_list.s3_by_id.cidr_blocks }
+`);
+    await tf.terraform('init', '-input=false');
+  }, 300_000);
+
+  afterAll(async () => {
+    await stopServer(emulator, client);
+    tf?.remove();
+  });
+
+  it('applies: the association is associated, the group is usable in the second VPC and references the S3 list', async () => {
+    await tf.terraform('apply', '-auto-approve', '-input=false');
+    out = await tf.outputs();
+    const [homeVpcId, peerVpcId, sgId] = [out['home_vpc_id'] as string, out['peer_vpc_id'] as string, out['sg_id'] as string];
+    expect(homeVpcId).not.toBe(peerVpcId);
+    expect([out['association_group_id'], out['association_vpc_id']]).toEqual([sgId, peerVpcId]);
+    expect(out['association_state']).toBe('associated');
+
+    const associations = await client.send(
+      new DescribeSecurityGroupVpcAssociationsCommand({ Filters: [{ Name: 'group-id', Values: [sgId] }] }),
+    );
+    expect(associations.SecurityGroupVpcAssociations).toEqual([
+      expect.objectContaining({ GroupId: sgId, VpcId: peerVpcId, State: 'associated' }),
+    ]);
+
+    const forPeer = await client.send(new GetSecurityGroupsForVpcCommand({ VpcId: peerVpcId }));
+    const shared = forPeer.SecurityGroupForVpcs?.find((g) => g.GroupId === sgId);
+    expect(shared).toEqual({
+      GroupId: sgId,
+      GroupName: 'shared',
+      Description: 'shared with the peer VPC',
+      OwnerId: expect.any(String),
+      Tags: [{ Key: 'Name', Value: 'shared' }],
+      PrimaryVpcId: homeVpcId,
+    });
+    // Besides the shared group, only the peer VPC's own default group.
+    expect(forPeer.SecurityGroupForVpcs?.map((g) => `${g.GroupName} ${g.PrimaryVpcId}`).sort()).toEqual(
+      [`default ${peerVpcId}`, `shared ${homeVpcId}`],
+    );
+
+    const s3Id = out['s3_id'] as string;
+    const listAssociations = await client.send(new GetManagedPrefixListAssociationsCommand({ PrefixListId: s3Id }));
+    expect(listAssociations.PrefixListAssociations?.map((a) => a.ResourceId)).toEqual([sgId]);
+
+    const rule = await client.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: [out['rule_id'] as string] }));
+    expect(rule.SecurityGroupRules?.[0]).toMatchObject({
+      GroupId: sgId,
+      IsEgress: true,
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      PrefixListId: s3Id,
+      Description: 'https to S3',
+    });
+  });
+
+  it('the prefix-list data sources, by name and by id, equal what DescribePrefixLists answers', async () => {
+    const byName = await client.send(
+      new DescribePrefixListsCommand({ Filters: [{ Name: 'prefix-list-name', Values: [S3_LIST_NAME] }] }),
+    );
+    expect(byName.PrefixLists).toHaveLength(1);
+    const s3 = byName.PrefixLists![0]!;
+    expect(s3.PrefixListId).toMatch(/^pl-[0-9a-f]+$/);
+    expect(s3.Cidrs?.length).toBeGreaterThan(0);
+    const expected = { id: s3.PrefixListId, name: S3_LIST_NAME, cidrs: [...s3.Cidrs!].sort() };
+    // cidr_blocks is a set in the provider: compare in order.
+    const sorted = (value: unknown) => [...(value as string[])].sort();
+    expect({ id: out['s3_id'], name: out['s3_name'], cidrs: sorted(out['s3_cidrs']) }).toEqual(expected);
+    expect({ id: out['s3_by_id_id'], name: out['s3_by_id_name'], cidrs: sorted(out['s3_by_id_cidrs']) }).toEqual(expected);
+
+    const byId = await client.send(new DescribePrefixListsCommand({ PrefixListIds: [s3.PrefixListId!] }));
+    expect(byId.PrefixLists).toEqual([s3]);
+  });
+
+  it('plans no changes right after apply (no perpetual diff)', async () => {
+    expect(await tf.planExitCode()).toBe(0);
+  });
+
+  it('destroys the association, rule, group and both VPCs', async () => {
+    await tf.terraform('destroy', '-auto-approve', '-input=false');
+    const [homeVpcId, peerVpcId, sgId] = [out['home_vpc_id'] as string, out['peer_vpc_id'] as string, out['sg_id'] as string];
+
+    const associations = await client.send(new DescribeSecurityGroupVpcAssociationsCommand({}));
+    expect(associations.SecurityGroupVpcAssociations).toEqual([]);
+    const listAssociations = await client.send(new GetManagedPrefixListAssociationsCommand({ PrefixListId: out['s3_id'] as string }));
+    expect(listAssociations.PrefixListAssociations).toEqual([]);
+
+    const gone = await Promise.all([
+      ec2ErrorOf(() => client.send(new DescribeSecurityGroupsCommand({ GroupIds: [sgId] }))),
+      ec2ErrorOf(() => client.send(new DescribeVpcsCommand({ VpcIds: [homeVpcId] }))),
+      ec2ErrorOf(() => client.send(new DescribeVpcsCommand({ VpcIds: [peerVpcId] }))),
+    ]);
+    expect(gone.map((e) => e.code)).toEqual(['InvalidGroup.NotFound', 'InvalidVpcID.NotFound', 'InvalidVpcID.NotFound']);
+
+    // Only the default VPC and its default group remain.
+    const [vpcs, groups] = await Promise.all([
+      client.send(new DescribeVpcsCommand({})),
+      client.send(new DescribeSecurityGroupsCommand({})),
+    ]);
+    expect(vpcs.Vpcs?.map((v) => v.IsDefault)).toEqual([true]);
+    expect(groups.SecurityGroups?.map((g) => `${g.GroupName} ${g.VpcId}`)).toEqual([`default ${vpcs.Vpcs![0]!.VpcId}`]);
   });
 });

@@ -55,7 +55,7 @@ describe('EC2_ERRORS catalogue', () => {
     expect(Number.isInteger(entry.status)).toBe(true);
     expect(entry.status).toBeGreaterThanOrEqual(400);
     expect(entry.status).toBeLessThan(600);
-    const message = (entry.message as (...args: string[]) => string)('ARG1', 'ARG2');
+    const message = (entry.message as (...args: string[]) => string)('ARG1', 'ARG2', 'ARG3');
     expect(typeof message).toBe('string');
     expect(message.length).toBeGreaterThan(0);
     expect(message).not.toContain('undefined');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isEnvelopeParameter, parseQueryInput } from '../../../protocol/query-parser.js';
-import { OPERATION_SHAPES } from '../../../protocol/shapes.js';
+import { OPERATION_SHAPES, type StructureShape } from '../../../protocol/shapes.js';
 import { thrownEc2Error } from '../../helpers/errors.js';
 
 const egress = OPERATION_SHAPES.AuthorizeSecurityGroupEgress.input;
@@ -346,5 +346,52 @@ describe('parseQueryInput: envelope parameters', () => {
   it('reads URLSearchParams directly', () => {
     const params = new URLSearchParams('Action=CreateSecurityGroup&GroupName=a%20b&GroupDescription=x%2Fy');
     expect(parseQueryInput(params, createGroup)).toEqual({ GroupName: 'a b', Description: 'x/y' });
+  });
+});
+
+describe('parseQueryInput: timestamps', () => {
+  const stamped: StructureShape = { kind: 'structure', members: { Since: { shape: { kind: 'timestamp' } } } };
+  const since = (raw: string) => (parseQueryInput([['Since', raw]], stamped) as { Since: Date }).Since;
+
+  it.each([
+    ['2014-04-02T16:13:36.000Z', '2014-04-02T16:13:36.000Z'],
+    ['2014-04-02T16:13:36Z', '2014-04-02T16:13:36.000Z'],
+    ['2014-04-02T16:13:36.123Z', '2014-04-02T16:13:36.123Z'],
+    ['2014-04-02T16:13Z', '2014-04-02T16:13:00.000Z'],
+    ['2014-04-02T18:13:36.5+02:00', '2014-04-02T16:13:36.500Z'],
+    // No zone designator: UTC, whatever the server's own time zone.
+    ['2014-04-02T16:13:36', '2014-04-02T16:13:36.000Z'],
+  ])('reads ISO 8601 %s as a Date (%s)', (raw, iso) => {
+    const value = since(raw);
+    expect(value).toBeInstanceOf(Date);
+    expect(value.toISOString()).toBe(iso);
+  });
+
+  it.each(['1396455216', '1396455216.5', '', 'yesterday', '2014-04-02', '2014-02-30T00:00:00Z', '2014-04-02T25:00:00Z', '2014-04-02T16:13:36Z junk', 'Wed, 02 Apr 2014 16:13:36 GMT'])(
+    'refuses %j (epoch seconds and anything not ISO 8601) with InvalidParameterValue',
+    (raw) => {
+      expect(thrownEc2Error(() => parseQueryInput([['Since', raw]], stamped))).toEqual({
+        code: 'InvalidParameterValue',
+        message: `Invalid value '${raw}' for since. Expected a timestamp.`,
+      });
+    },
+  );
+
+  it('reads a timestamp without zone designator as UTC even where the server runs in another time zone', () => {
+    const before = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      expect(since('2014-04-02T16:13:36').toISOString()).toBe('2014-04-02T16:13:36.000Z');
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  });
+
+  it('refuses sub-keys under a timestamp as an unknown parameter', () => {
+    expect(thrownEc2Error(() => parseQueryInput([['Since.1', '2014-04-02T16:13:36Z']], stamped))).toEqual({
+      code: 'UnknownParameter',
+      message: 'The parameter Since.1 is not recognized',
+    });
   });
 });

@@ -207,3 +207,31 @@ describe('toResponseXml', () => {
     expect(childOrder(xml)).toEqual(['requestId', 'return', 'securityGroupRuleSet']);
   });
 });
+
+describe('toResponseXml: timestamps', () => {
+  const peeringOut = OPERATION_SHAPES.DescribeVpcPeeringConnections.output;
+  const expirationOf = (value: unknown) => {
+    const xml = toResponseXml('DescribeVpcPeeringConnections', 'r', { VpcPeeringConnections: [{ ExpirationTime: value }] }, peeringOut);
+    return parser.parse(xml).DescribeVpcPeeringConnectionsResponse.vpcPeeringConnectionSet.item[0].expirationTime as string;
+  };
+
+  it('writes a Date as ISO 8601 in UTC with milliseconds (expirationTime)', () => {
+    expect(expirationOf(new Date(Date.UTC(2014, 3, 2, 16, 13, 36)))).toBe('2014-04-02T16:13:36.000Z');
+    expect(expirationOf(new Date(Date.UTC(2014, 3, 2, 16, 13, 36, 7)))).toBe('2014-04-02T16:13:36.007Z');
+  });
+
+  it('writes epoch milliseconds and ISO strings with an offset the same way, in UTC', () => {
+    expect(expirationOf(Date.UTC(2026, 0, 1))).toBe('2026-01-01T00:00:00.000Z');
+    expect(expirationOf('2014-04-02T18:13:36+02:00')).toBe('2014-04-02T16:13:36.000Z');
+  });
+
+  it('places it between the VPC infos, in shape order, and omits it when absent', () => {
+    const item = { AccepterVpcInfo: { VpcId: 'vpc-2' }, ExpirationTime: new Date(0), RequesterVpcInfo: { VpcId: 'vpc-1' } };
+    const xml = toResponseXml('DescribeVpcPeeringConnections', 'r', { VpcPeeringConnections: [item] }, peeringOut);
+    expect(xml).toContain(
+      '<accepterVpcInfo><vpcId>vpc-2</vpcId></accepterVpcInfo><expirationTime>1970-01-01T00:00:00.000Z</expirationTime><requesterVpcInfo>',
+    );
+    const without = toResponseXml('DescribeVpcPeeringConnections', 'r', { VpcPeeringConnections: [{ ExpirationTime: undefined }] }, peeringOut);
+    expect(without).not.toContain('expirationTime');
+  });
+});

@@ -46,6 +46,8 @@ const HOT_QUERIES: Record<string, RegExp> = {
     /^SELECT json_group_array[\s\S]*FROM \(SELECT \* FROM security_group_rules WHERE account_id = \? AND region = \? AND seq > \?/,
   'the tags of one resource': /^SELECT resource_id, key, value FROM tags WHERE resource_id = \?/,
   'the rules that reference a group (DependencyViolation)': /^SELECT count\(\*\) AS n FROM security_group_rules WHERE peer = \? AND peer_kind = 'sg'/,
+  'the groups that reference a prefix list (GetManagedPrefixListAssociations)':
+    /^SELECT g\.seq, g\.group_id, g\.account_id FROM security_groups g\s+WHERE g\.group_id IN \(/,
 };
 
 describe('query plans of the hot queries', () => {
