@@ -34,6 +34,7 @@ import { Ec2Error, ec2Error, invalidValue } from '../../protocol/errors.js';
 import { isNetworkInterfaceId, isSecurityGroupId } from '../../store/ids.js';
 import type { NetworkInterfaceRecord, Sequenced, SubnetRecord } from '../../store/records.js';
 import type { Deps, RequestContext } from '../context.js';
+import { namedOrAll } from '../describe.js';
 import { compileFilters, type FilterTable } from '../filters.js';
 import { takePage, validatePageRequest } from '../paging.js';
 import { toSdkTags } from '../security-groups/views.js';
@@ -358,19 +359,14 @@ export function describeNetworkInterfaces(
   validatePageRequest(input);
   const matches = compileFilters(input.Filters, NETWORK_INTERFACE_FILTERS);
   const { isVisible } = deps.realism;
-  let interfaces: Sequenced<NetworkInterfaceRecord>[];
-  const ids = input.NetworkInterfaceIds ?? [];
-  if (ids.length > 0) {
-    interfaces = [...new Set(ids)].map((id) => {
+  const interfaces = namedOrAll(input.NetworkInterfaceIds, {
+    find: (id) => {
       if (!isNetworkInterfaceId(id)) throw ec2Error('InvalidNetworkInterfaceId.Malformed', id);
-      const eni = deps.store.getNetworkInterface(ctx.scope, id);
-      if (!eni || !isVisible(id)) throw ec2Error('InvalidNetworkInterfaceID.NotFound', id);
-      return eni;
-    });
-    interfaces.sort((a, b) => a.seq - b.seq);
-  } else {
-    interfaces = deps.store.listNetworkInterfaces(ctx.scope).filter((eni) => isVisible(eni.networkInterfaceId));
-  }
+      return isVisible(id) ? deps.store.getNetworkInterface(ctx.scope, id) : undefined;
+    },
+    notFound: (id) => ec2Error('InvalidNetworkInterfaceID.NotFound', id),
+    all: () => deps.store.listNetworkInterfaces(ctx.scope).filter((eni) => isVisible(eni.networkInterfaceId)),
+  });
   const page = takePage(interfaces.filter(matches), input);
   return { NetworkInterfaces: page.items.map((eni) => toNetworkInterface(eni)), NextToken: page.nextToken };
 }

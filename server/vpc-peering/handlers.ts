@@ -37,6 +37,7 @@ import { isVpcPeeringConnectionId } from '../../store/ids.js';
 import type { Sequenced } from '../../store/records.js';
 import type { PeeringStatusCode, VpcPeeringRecord } from '../../store/vpc-peering.js';
 import type { Deps, RequestContext } from '../context.js';
+import { namedOrAll } from '../describe.js';
 import { compileFilters, type FilterTable } from '../filters.js';
 import { takePage, validatePageRequest } from '../paging.js';
 import { toSdkTags } from '../security-groups/views.js';
@@ -194,17 +195,31 @@ export function acceptVpcPeeringConnection(
   return { VpcPeeringConnection: toVpcPeeringConnection(accepted, now, { code: 'provisioning', message: 'Provisioning' }) };
 }
 
+/**
+ * Ends a connection (rejected or deleted) if AWS allows that from the state it is in; `attempted`
+ * is the state AWS names in its InvalidStateTransition text.
+ */
+function endPeering(
+  id: string | undefined,
+  ctx: RequestContext,
+  deps: Deps,
+  move: { from: readonly PeeringStatusCode[]; attempted: string; to: 'rejected' | 'deleted'; message: string },
+): { Return: boolean } {
+  const now = Date.now();
+  const peering = loadPeering(ctx, deps, id, now);
+  const { code } = currentStatus(peering, now);
+  if (!move.from.includes(code)) throw invalidTransition(peering, code, move.attempted);
+  deps.store.setVpcPeeringStatus(peering.vpcPeeringConnectionId, move.to, move.message, now);
+  return { Return: true };
+}
+
 export function rejectVpcPeeringConnection(
   input: RejectVpcPeeringConnectionRequest,
   ctx: RequestContext,
   deps: Deps,
 ): { Return: boolean } {
-  const now = Date.now();
-  const peering = loadPeering(ctx, deps, input.VpcPeeringConnectionId, now);
-  const { code } = currentStatus(peering, now);
-  if (code !== 'pending-acceptance') throw invalidTransition(peering, code, 'rejected');
-  deps.store.setVpcPeeringStatus(peering.vpcPeeringConnectionId, 'rejected', `Rejected by ${ctx.scope.accountId}`, now);
-  return { Return: true };
+  const message = `Rejected by ${ctx.scope.accountId}`;
+  return endPeering(input.VpcPeeringConnectionId, ctx, deps, { from: ['pending-acceptance'], attempted: 'rejected', to: 'rejected', message });
 }
 
 export function deleteVpcPeeringConnection(
@@ -212,12 +227,9 @@ export function deleteVpcPeeringConnection(
   ctx: RequestContext,
   deps: Deps,
 ): { Return: boolean } {
-  const now = Date.now();
-  const peering = loadPeering(ctx, deps, input.VpcPeeringConnectionId, now);
-  const { code } = currentStatus(peering, now);
-  if (code !== 'pending-acceptance' && code !== 'active') throw invalidTransition(peering, code, 'deleting');
-  deps.store.setVpcPeeringStatus(peering.vpcPeeringConnectionId, 'deleted', `Deleted by ${ctx.scope.accountId}`, now);
-  return { Return: true };
+  const message = `Deleted by ${ctx.scope.accountId}`;
+  const from = ['pending-acceptance', 'active'] as const;
+  return endPeering(input.VpcPeeringConnectionId, ctx, deps, { from, attempted: 'deleting', to: 'deleted', message });
 }
 
 /** DeleteVpc ends the VPC's pending and active connections, as deleting them would. */
@@ -260,23 +272,16 @@ export function describeVpcPeeringConnections(
   validatePageRequest(input);
   const matches = compileFilters(input.Filters, PEERING_FILTERS);
   const now = Date.now();
-  let peerings: Sequenced<VpcPeeringRecord>[];
-  const ids = input.VpcPeeringConnectionIds ?? [];
-  if (ids.length > 0) {
-    peerings = [...new Set(ids)].map((id) => {
+  const shown = (p: VpcPeeringRecord) => isVisible(p, now) && deps.realism.isVisible(p.vpcPeeringConnectionId);
+  const peerings = namedOrAll(input.VpcPeeringConnectionIds, {
+    find: (id) => {
       if (!isVpcPeeringConnectionId(id)) throw ec2Error('InvalidVpcPeeringConnectionId.Malformed', id);
       const peering = deps.store.getVpcPeering(ctx.scope, id);
-      if (!peering || !isVisible(peering, now) || !deps.realism.isVisible(id)) {
-        throw ec2Error('InvalidVpcPeeringConnectionID.NotFound', id);
-      }
-      return peering;
-    });
-    peerings.sort((a, b) => a.seq - b.seq);
-  } else {
-    peerings = deps.store
-      .listVpcPeerings(ctx.scope)
-      .filter((p) => isVisible(p, now) && deps.realism.isVisible(p.vpcPeeringConnectionId));
-  }
+      return peering && shown(peering) ? peering : undefined;
+    },
+    notFound: (id) => ec2Error('InvalidVpcPeeringConnectionID.NotFound', id),
+    all: () => deps.store.listVpcPeerings(ctx.scope).filter(shown),
+  });
   const views = peerings.map((p) => ({ ...p, status: currentStatus(p, now) }));
   const page = takePage(views.filter(matches), input);
   return { VpcPeeringConnections: page.items.map((p) => toVpcPeeringConnection(p, now)), NextToken: page.nextToken };
