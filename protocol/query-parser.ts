@@ -1,14 +1,20 @@
 /**
  * Reads an EC2 Query request (form fields) into a typed input object by walking the shape table.
  *
- * AWS rule (EC2 query protocol): `Name.Sub.N.Field=value` with flattened 1-based list indexes and
- * wire names from `shapes.ts`; booleans are `true`/`false`, integers decimal. EC2 rejects any
- * parameter it does not know with `UnknownParameter: The parameter X is not recognized`.
+ * AWS rule (EC2 query protocol): `Name.Sub.N.Field=value` with flattened list indexes and wire
+ * names from `shapes.ts`; booleans are `true`/`false`, integers decimal. EC2 rejects any parameter
+ * it does not know with `UnknownParameter: The parameter X is not recognized`. SDKs number list
+ * items 1, 2, 3…, but EC2 reads an index as an ordering key, not a position: `ResourceId.0`,
+ * `Tag.0.Key` (Apache Libcloud's CreateTags since 2011) and gapped indexes (`.1`, `.3`) are taken,
+ * items in ascending index order (aws-reference §4.1, M).
  *
  * How we read it: the keys are first folded into a tree (one node per dotted segment), so a sparse
- * or huge index such as `IpPermissions.999999999` costs one map entry, never an array of that size.
- * List items are returned in index order; gaps are closed. A key sent twice keeps its first value,
- * as a Java servlet's getParameter does.
+ * or huge index such as `IpPermissions.999999999` costs one map entry, never an array of that size;
+ * a list costs one sort of the indexes it was sent. An index is `0` or a decimal without leading
+ * zeros up to 2147483647 (a Java int, what a Java service reads it into); anything else (`01`, `-1`,
+ * `+1`, `1e3`, 2147483648 and beyond) is `UnknownParameter` naming the full key. With no leading
+ * zeros each index has one spelling, so a repeated index is a repeated key: it keeps its first
+ * value, as a Java servlet's getParameter does for any key sent twice.
  */
 import { Ec2Error, ec2Error, invalidValue } from './errors.js';
 import { wireName, type ListShape, type Shape, type StructureShape } from './shapes.js';
@@ -120,15 +126,22 @@ function readList(node: KeyNode, shape: ListShape): unknown[] {
   // An empty list may arrive as `Name=` (older SDK serializers); anything else must be indexed.
   if (node.value !== undefined && node.value !== '') throw unknownParameter(node);
   if (!node.children) return [];
-  const entries: Array<[string, KeyNode]> = [];
+  const entries: Array<[number, KeyNode]> = [];
   for (const [segment, child] of node.children) {
-    if (!/^[1-9][0-9]*$/.test(segment)) throw unknownParameter(child);
-    entries.push([segment, child]);
+    // At most 10 digits are converted, so no index costs more than its own key did to read.
+    const index = LIST_INDEX.test(segment) ? Number(segment) : NaN;
+    if (!(index <= MAX_LIST_INDEX)) throw unknownParameter(child);
+    entries.push([index, child]);
   }
-  // Compare as decimal numbers of any length without converting (indexes may exceed 2^53).
-  entries.sort(([a], [b]) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  // Ordering keys, not positions: `.0` comes first, gaps are closed, nothing is allocated per index value.
+  entries.sort(([a], [b]) => a - b);
   return entries.map(([, child]) => readValue(child, shape.member));
 }
+
+/** `0`, or a decimal of up to 10 digits without a leading zero (so every index has one spelling). */
+const LIST_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
+/** The largest index taken: 2^31 - 1, a Java int. */
+const MAX_LIST_INDEX = 2147483647;
 
 function readScalar(node: KeyNode, kind: 'string' | 'integer' | 'boolean' | 'timestamp'): unknown {
   const raw = node.value ?? '';

@@ -445,7 +445,8 @@ export const OPERATION_SHAPES = {
       VpcId: string,
       TagSpecifications,
     }),
-    output: struct({ GroupId: string, Tags, SecurityGroupArn: string }),
+    // `<return>true</return>` comes first, as in the API reference's sample (the SDK model lacks it).
+    output: struct({ ...Return, GroupId: string, Tags, SecurityGroupArn: string }),
   },
   DeleteSecurityGroup: {
     input: struct({ ...DryRun, GroupId: string, GroupName: string }),

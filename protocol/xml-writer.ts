@@ -2,7 +2,8 @@
  * Writes an operation's output object as EC2 answers it.
  *
  * AWS rule (EC2 query protocol, Smithy `ec2Query` xml tests): the root is
- * `<{Action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">`, its first child is
+ * `<{Action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">` (the request's `Version`
+ * in place of 2016-11-15, see ec2XmlNamespace), its first child is
  * `<requestId>`, and the members follow directly (no `…Result` wrapper, unlike plain Query).
  * Element names are the model's lower-camel `locationName`s; a list is a container element with one
  * `<item>` per entry, and an empty list is an empty element, which SDKs read as `[]` while a missing
@@ -15,6 +16,20 @@ import { escapeXml } from './errors.js';
 import { xmlName, type Member, type Shape, type StructureShape } from './shapes.js';
 
 export const EC2_XML_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+
+/** An API version as EC2 names them: a date, `2014-06-15`. */
+const API_VERSION = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The answer's namespace follows the request's `Version` (`Version=2014-06-15` is answered in
+ * `http://ec2.amazonaws.com/doc/2014-06-15/`, as EC2 answers each API version it serves). A missing
+ * Version, or one that is not a date, keeps the current version's namespace.
+ */
+export function ec2XmlNamespace(version: string | null | undefined): string {
+  return version !== null && version !== undefined && API_VERSION.test(version)
+    ? `http://ec2.amazonaws.com/doc/${version}/`
+    : EC2_XML_NAMESPACE;
+}
 
 export function toResponseXml(
   action: string,

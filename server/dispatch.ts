@@ -3,7 +3,8 @@
  * shape, run the handler inside one store transaction, write the output by shape.
  *
  * Two services share the endpoint: EC2 (`Version=2016-11-15`, and any other version string, which
- * EC2 serves too) and STS (`Version=2011-06-15`), each with its own answer and error envelopes.
+ * EC2 serves too, answered in that version's namespace) and STS (`Version=2011-06-15`), each with
+ * its own answer and error envelopes.
  *
  * DryRun: the handler runs in full (every check, including existence and duplicates) and the
  * transaction is then rolled back with `DryRunOperation` (412). So a dry run answers exactly
@@ -12,7 +13,7 @@
 import { Ec2Error, ec2Error } from '../protocol/errors.js';
 import { parseQueryInput } from '../protocol/query-parser.js';
 import { STS_OPERATION_SHAPES, STS_VERSION, STS_XML_NAMESPACE } from '../protocol/sts-shapes.js';
-import { toQueryResponseXml, toResponseXml } from '../protocol/xml-writer.js';
+import { ec2XmlNamespace, toQueryResponseXml, toResponseXml } from '../protocol/xml-writer.js';
 import type { Deps, RequestContext } from './context.js';
 import { OPERATIONS } from './operations.js';
 import { getCallerIdentity } from './sts/handlers.js';
@@ -33,7 +34,8 @@ export function dispatch(params: URLSearchParams, ctx: RequestContext, deps: Dep
     return result;
   });
   deps.realism.afterAction(action, output);
-  return toResponseXml(action, ctx.requestId, output, operation.shapes.output);
+  // The answer is in the namespace of the version asked for; errors carry no namespace at all.
+  return toResponseXml(action, ctx.requestId, output, operation.shapes.output, ec2XmlNamespace(params.get('Version')));
 }
 
 function dispatchSts(params: URLSearchParams, ctx: RequestContext, deps: Deps): string {

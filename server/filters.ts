@@ -2,7 +2,8 @@
  * Describe-call filters as EC2 evaluates them: a table per resource maps each documented filter
  * name to the values a record has for it. A record matches when, for every filter (AND), one of
  * the filter's values (OR) matches one of the record's values. Values may use `*` (any run of
- * characters) and `?` (one character), as EC2 documents. `tag:<key>` and `tag-key` are generic.
+ * characters) and `?` (one character), as EC2 documents. `tag:<key>`, `tag-key` and the older
+ * `tag-value` are generic.
  *
  * An unknown filter name is `InvalidParameterValue: The filter 'x' is invalid`; some filters also
  * reject malformed values (DescribeSecurityGroups `vpc-id=dev` answers `InvalidParameterValue: vpc-id`).
@@ -22,7 +23,7 @@ export interface FilterTable<R> {
   readonly filters: Readonly<Record<string, FilterDefinition<R>>>;
   /** Where `tag:<key>` and `tag-key` apply, how to read the record's tags. */
   readonly tags?: (record: R) => readonly Tag[];
-  /** `false` where the action documents `tag:<key>` but not `tag-key` (DescribeTags). */
+  /** `false` where the action documents `tag:<key>` but not `tag-key` or `tag-value` (DescribeTags). */
   readonly tagKeyFilter?: false;
 }
 
@@ -64,6 +65,11 @@ function compileOne<R>(filter: Filter, table: FilterTable<R>): Predicate<R> {
   if (table.tags && table.tagKeyFilter !== false && name === 'tag-key') {
     const readTags = table.tags;
     return (record) => anyMatches(readTags(record).map((t) => t.key));
+  }
+  // The older `tag-value` filter (any tag's value, whatever its key), taken wherever `tag-key` is.
+  if (table.tags && table.tagKeyFilter !== false && name === 'tag-value') {
+    const readTags = table.tags;
+    return (record) => anyMatches(readTags(record).map((t) => t.value));
   }
   const definition = Object.hasOwn(table.filters, name) ? table.filters[name] : undefined;
   if (!definition) throw invalidValue(`The filter '${name}' is invalid`);

@@ -11,6 +11,10 @@
  * version 1 gets all of that as if those VPCs had been created by this release.
  * Version 3 (peering and VPC associations): rules gained the VPC of a group they reference across a
  * peering (`peer_vpc_id`, NULL for every older rule: they could only reference their own VPC).
+ * Version 4 (AWS's own prefix-list ids): no table changes; the AWS-managed lists, seeded before
+ * with random 17-hex ids, get the ids this release seeds (AWS's real ones where known, 8 hex digits
+ * derived from region and service elsewhere), consistently in the lists, their entries, the rules
+ * that name them and tags (the store's `upgradeAwsManagedPrefixListIds`).
  */
 import type { Db, Migration } from './db.js';
 import { createStore } from './store.js';
@@ -37,9 +41,17 @@ export const MIGRATIONS: readonly Migration[] = [
     toVersion: 3,
     up: (db) => addColumns(db, 'security_group_rules', ['peer_vpc_id TEXT']),
   },
+  {
+    toVersion: 4,
+    // Data only: `upgradeData` rewrites the AWS-managed lists' ids once this step has run.
+    up: () => {},
+  },
 ];
 
-/** What rows of an older release lack (see the store's `addMissingVpcNetworks`); idempotent. */
+/**
+ * What rows of an older release lack or hold differently (the store's `upgradeOlderRows`:
+ * `addMissingVpcNetworks`, `upgradeAwsManagedPrefixListIds`); idempotent.
+ */
 export function upgradeData(db: Db): void {
-  createStore(db).addMissingVpcNetworks();
+  createStore(db).upgradeOlderRows();
 }

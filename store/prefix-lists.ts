@@ -9,7 +9,8 @@
  * A restore is such a modification too: the next version gets the entries of an earlier one.
  *
  * Every region also has AWS-managed lists (S3, DynamoDB), seeded here when the account-region is
- * first used (the store's `ensureScope`); rules may name them as peers like any other list.
+ * first used (the store's `ensureScope`) with AWS's own ids where known; rules may name them as
+ * peers like any other list.
  *
  * The store knows SQL and nothing of EC2's errors: handlers validate inside the same transaction.
  */
@@ -88,9 +89,29 @@ const AWS_MANAGED_PREFIX_LISTS = [
   { service: 'dynamodb', maxEntries: 1 },
 ] as const;
 
-/** Ids of AWS-managed lists are the same for every account of a region, as on AWS. */
-function awsManagedPrefixListId(region: string, service: string): string {
-  return `pl-${createHash('sha256').update(`${region}/${service}`).digest('hex').slice(0, 17)}`;
+/**
+ * AWS's own ids of its lists, the ones users copy into configurations (README, "Managed prefix
+ * lists", says where each comes from): 8 hex digits, fixed per region and service.
+ */
+export const KNOWN_AWS_MANAGED_PREFIX_LIST_IDS: Readonly<Record<string, Readonly<Record<'s3' | 'dynamodb', string>>>> = {
+  'us-east-1': { s3: 'pl-63a5400a', dynamodb: 'pl-02cd2c6b' },
+  'us-east-2': { s3: 'pl-7ba54012', dynamodb: 'pl-4ca54025' },
+  'us-west-1': { s3: 'pl-6ba54002', dynamodb: 'pl-6ea54007' },
+  'us-west-2': { s3: 'pl-68a54001', dynamodb: 'pl-00a54069' },
+};
+
+/**
+ * The id of an AWS-managed list: AWS's own where known, else 8 hex digits derived from the region
+ * and service (stable across restarts and releases). The same for every account of a region, as on AWS.
+ */
+export function awsManagedPrefixListId(region: string, service: string): string {
+  const known = KNOWN_AWS_MANAGED_PREFIX_LIST_IDS[region]?.[service as 's3' | 'dynamodb'];
+  return known ?? `pl-${createHash('sha256').update(`${region}/${service}`).digest('hex').slice(0, 8)}`;
+}
+
+/** The state message of a list whose deletion failed (our text; README: "Managed prefix lists"). */
+export function deleteFailedMessage(prefixListId: string): string {
+  return `The prefix list ${prefixListId} could not be deleted because it is referenced by one or more resources.`;
 }
 
 export function createPrefixListStore(db: Db) {
@@ -120,6 +141,24 @@ export function createPrefixListStore(db: Db) {
     updateList: db.prepare(
       `UPDATE prefix_lists SET name = @name, max_entries = @max_entries, version = @version, state = @state
        WHERE prefix_list_id = @prefix_list_id AND account_id = @account_id AND region = @region`,
+    ),
+    setState: db.prepare<[string, string, string, string]>(
+      'UPDATE prefix_lists SET state = ? WHERE prefix_list_id = ? AND account_id = ? AND region = ?',
+    ),
+    awsManagedLists: db.prepare<[], { prefix_list_id: string; account_id: string; region: string; name: string }>(
+      "SELECT prefix_list_id, account_id, region, name FROM prefix_lists WHERE owner_id = 'AWS' ORDER BY seq",
+    ),
+    renameListId: db.prepare<[string, string, string, string]>(
+      'UPDATE prefix_lists SET prefix_list_id = ? WHERE prefix_list_id = ? AND account_id = ? AND region = ?',
+    ),
+    renameEntriesListId: db.prepare<[string, string, string, string]>(
+      'UPDATE prefix_list_entries SET prefix_list_id = ? WHERE prefix_list_id = ? AND account_id = ? AND region = ?',
+    ),
+    renameRulePeer: db.prepare<[string, string, string, string]>(
+      "UPDATE security_group_rules SET peer = ? WHERE peer = ? AND peer_kind = 'pl' AND account_id = ? AND region = ?",
+    ),
+    renameTagsResource: db.prepare<[string, string, string, string]>(
+      'UPDATE tags SET resource_id = ? WHERE resource_id = ? AND account_id = ? AND region = ?',
     ),
     deleteList: db.prepare<[string, string, string]>(
       'DELETE FROM prefix_lists WHERE prefix_list_id = ? AND account_id = ? AND region = ?',
@@ -344,6 +383,30 @@ export function createPrefixListStore(db: Db) {
       return sql.associatedGroups
         .all(prefixListId, scope.accountId, scope.region)
         .map((row) => ({ seq: row.seq, resourceId: row.group_id, resourceOwner: row.account_id }));
+    },
+
+    /** Sets a list's state alone (a delete refused because rules reference the list: `delete-failed`). */
+    setPrefixListState(scope: Scope, prefixListId: string, state: string): void {
+      sql.setState.run(state, prefixListId, scope.accountId, scope.region);
+    },
+
+    /**
+     * Gives AWS-managed lists written by an earlier release (random 17-hex ids) the ids this
+     * release seeds, in every table that holds one: the list, its entries, rules naming it as their
+     * peer, tags. Idempotent; run by the data upgrade of a file or an imported state document.
+     */
+    upgradeAwsManagedPrefixListIds(): void {
+      for (const row of sql.awsManagedLists.all()) {
+        const prefix = `com.amazonaws.${row.region}.`;
+        if (!row.name.startsWith(prefix)) continue;
+        const wanted = awsManagedPrefixListId(row.region, row.name.slice(prefix.length));
+        if (wanted === row.prefix_list_id) continue;
+        const args = [wanted, row.prefix_list_id, row.account_id, row.region] as const;
+        sql.renameListId.run(...args);
+        sql.renameEntriesListId.run(...args);
+        sql.renameRulePeer.run(...args);
+        sql.renameTagsResource.run(...args);
+      }
     },
 
     deletePrefixList(scope: Scope, prefixListId: string): void {

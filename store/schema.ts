@@ -5,7 +5,7 @@
  * The unique index on rules is the last line of defence for EC2's "no duplicate rule" promise: even
  * a bug in the duplicate check cannot store the same rule twice.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -85,7 +85,7 @@ CREATE TABLE IF NOT EXISTS prefix_lists (
   max_entries    INTEGER NOT NULL,
   owner_id       TEXT NOT NULL,        -- 'AWS' for AWS-managed lists
   version        INTEGER NOT NULL DEFAULT 1, -- current version: each entry change adds one
-  state          TEXT NOT NULL DEFAULT 'create-complete', -- create-complete | modify-complete
+  state          TEXT NOT NULL DEFAULT 'create-complete', -- create-complete | modify-complete | restore-complete | delete-failed
   client_token   TEXT,                 -- CreateManagedPrefixList idempotency token
   request_hash   TEXT,                 -- digest of the create parameters that token was used with
   UNIQUE (account_id, region, prefix_list_id)

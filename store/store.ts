@@ -50,6 +50,11 @@ export function createStore(db: Db) {
   // ---------------------------------------------------------------- the store's API
 
   const seededScopes = new Set<string>();
+  /** The data upgrade of rows an earlier release wrote (store/migrations.ts); idempotent. */
+  const upgradeOlderRows = (): void => {
+    vpcStore.addMissingVpcNetworks();
+    prefixListStore.upgradeAwsManagedPrefixListIds();
+  };
   // One transaction wrapper for every request: db.transaction() builds a new one per call.
   const inTransaction = db.transaction((fn: () => unknown) => fn());
 
@@ -78,7 +83,9 @@ export function createStore(db: Db) {
     },
 
     // ---- the whole state: reset(), tableCounts(), exportState(), importState() (store/state.ts)
-    ...createStateAccess(db, () => seededScopes.clear(), () => vpcStore.addMissingVpcNetworks()),
+    ...createStateAccess(db, () => seededScopes.clear(), upgradeOlderRows),
+
+    upgradeOlderRows,
 
     // ---- one store per resource
     ...vpcStore, // VPCs (store/vpcs.ts)

@@ -12,11 +12,15 @@
  *   `TargetVersion`; a name or size change keeps the version; `CurrentVersion` must match;
  * - MaxEntries is changed alone, never below the entry count, and never so far that a group
  *   referencing the list would pass its rule quota (a rule counts a list by its MaxEntries);
- * - AWS-managed lists (owner `AWS`) are read-only; a list a rule references cannot be deleted.
+ * - AWS-managed lists (owner `AWS`) are read-only.
+ * - deleting a list a rule references is accepted (`delete-in-progress`) and fails in the
+ *   background: the list stays, in state `delete-failed` with a state message, and the rules keep
+ *   naming it, until a later Delete finds no references. A `delete-failed` list is otherwise an
+ *   ordinary list: it can be modified, restored, tagged and named by new rules (README).
  *
  * AWS does the work of Create/Modify/Delete in the background: their answers carry the state
  * `create-in-progress` / `modify-in-progress` / `delete-in-progress`, while describes show the
- * finished state (`create-complete`, `modify-complete`), which here is reached at once.
+ * finished state (`create-complete`, `modify-complete`, `delete-failed`), which here is reached at once.
  */
 import type {
   AddPrefixListEntry,
@@ -36,7 +40,12 @@ import type {
 import { createHash } from 'node:crypto';
 import { Ec2Error, ec2Error, invalidValue } from '../../protocol/errors.js';
 import { isPrefixListId } from '../../store/ids.js';
-import { PREFIX_LIST_VERSIONS_KEPT, type PrefixListDetails, type PrefixListEntry } from '../../store/prefix-lists.js';
+import {
+  deleteFailedMessage,
+  PREFIX_LIST_VERSIONS_KEPT,
+  type PrefixListDetails,
+  type PrefixListEntry,
+} from '../../store/prefix-lists.js';
 import type { Direction, Scope } from '../../store/records.js';
 import type { Deps, RequestContext } from '../context.js';
 import { compileFilters, type FilterTable } from '../filters.js';
@@ -78,7 +87,8 @@ export function loadPrefixList(ctx: RequestContext, deps: Deps, prefixListId: st
 
 /**
  * AWS-managed lists have an ARN in the `aws` account and no MaxEntries or Version of their own
- * (their quota weight is kept in the MaxEntries column for the rule-quota count).
+ * (their quota weight is kept in the MaxEntries column for the rule-quota count). Only a
+ * `delete-failed` list has a StateMessage.
  */
 export function toManagedPrefixList(
   list: PrefixListDetails,
@@ -90,6 +100,7 @@ export function toManagedPrefixList(
     PrefixListId: list.prefixListId,
     AddressFamily: list.addressFamily,
     State: state as PrefixListState,
+    StateMessage: state === 'delete-failed' ? deleteFailedMessage(list.prefixListId) : undefined,
     PrefixListArn: `arn:aws:ec2:${scope.region}:${awsManaged ? 'aws' : scope.accountId}:prefix-list/${list.prefixListId}`,
     PrefixListName: list.name,
     MaxEntries: awsManaged ? undefined : list.maxEntries,
@@ -192,6 +203,9 @@ export function createManagedPrefixList(
 // ---------------------------------------------------------------- describe / get entries
 
 const PREFIX_LIST_FILTERS: FilterTable<PrefixListDetails> = {
+  // `tag:<key>` and `tag-key` (and `tag-value`): Terraform's aws_ec2_managed_prefix_list data source
+  // filters by `tag:`; the model's Filter documentation applies them to every taggable resource.
+  tags: (l) => l.tags,
   filters: {
     'owner-id': { values: (l) => [l.ownerId] },
     'prefix-list-id': { values: (l) => [l.prefixListId] },
@@ -330,9 +344,12 @@ export function deleteManagedPrefixList(
 ): DeleteManagedPrefixListResult {
   const list = loadPrefixList(ctx, deps, input.PrefixListId);
   if (isAwsManaged(list)) throw awsManagedListIsReadOnly(list.prefixListId, 'deleted');
+  // AWS accepts the request and fails in the background while rules still name the list; the
+  // list stays, `delete-failed`, until a Delete finds it unreferenced.
   if (deps.store.prefixListReferences(ctx.scope, list.prefixListId).length > 0) {
-    throw ec2Error('DependencyViolation', list.prefixListId);
+    deps.store.setPrefixListState(ctx.scope, list.prefixListId, 'delete-failed');
+  } else {
+    deps.store.deletePrefixList(ctx.scope, list.prefixListId);
   }
-  deps.store.deletePrefixList(ctx.scope, list.prefixListId);
   return { PrefixList: toManagedPrefixList(list, ctx.scope, 'delete-in-progress') };
 }

@@ -15,7 +15,11 @@ import { hasPorts } from './rules.js';
 export interface GroupWithRules {
   readonly group: GroupRecord;
   readonly rules: readonly RuleRecord[];
-  /** Names of the groups that rules reference, for the `*.group-name` filters. */
+  /**
+   * The group name a pair of this group's rules carries, for the `*.group-name` filters: undefined
+   * for every rule of a group outside the default VPC, where AWS stores pairs without a name (the
+   * handler decides, see describeSecurityGroups).
+   */
   readonly groupNameOf: (groupId: string) => string | undefined;
 }
 

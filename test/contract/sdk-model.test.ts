@@ -342,6 +342,10 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'DeleteSubnet.output.Return': 'the model has no output shape; the API reference documents <return>',
   'DeleteNetworkInterface.output.Return': 'the model has no output shape; the API reference documents <return>',
   'ModifyNetworkInterfaceAttribute.output.Return': 'the model has no output shape; the API reference documents <return>',
+  // The model's CreateSecurityGroupResult has GroupId, Tags and SecurityGroupArn only, but the API
+  // reference's sample answer starts with <return>true</return> and clients (Perl's Net::Amazon::EC2)
+  // treat an answer without it as a failure; we write it, the SDK ignores it.
+  'CreateSecurityGroup.output.Return': 'the model lacks it; the API reference sample answer carries <return>true</return>',
 };
 
 const isKnown = (finding: Finding): boolean => Object.hasOwn(KNOWN_DIFFERENCES, finding.path);

@@ -437,6 +437,13 @@ const CASES = {
       TagSpecifications: tagSpecifications('security-group'),
     },
     output: {
+      Return: true,
+      GroupId: sg(1),
+      Tags: tags,
+      SecurityGroupArn: `arn:aws:ec2:us-east-1:111122223333:security-group/${sg(1)}`,
+    },
+    // The model has no Return in CreateSecurityGroupResult, so the SDK drops our <return>.
+    sdkOutput: {
       GroupId: sg(1),
       Tags: tags,
       SecurityGroupArn: `arn:aws:ec2:us-east-1:111122223333:security-group/${sg(1)}`,

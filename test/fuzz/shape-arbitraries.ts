@@ -1,8 +1,9 @@
 /**
  * Requests built from the operation shapes (protocol/shapes.ts): a generator walks an input shape
  * and emits wire keys and values, mostly plausible (`IpPermissions.1.IpRanges.2.CidrIp=10.0.0.0/8`,
- * known ids, real protocol names) and sometimes not (index 0, sparse or huge indexes, member names
- * instead of wire names, wrong case, hostile strings). Plausible requests reach the handlers' deep
+ * known ids, real protocol names, now and then 0-based or gapped indexes as Libcloud sends) and
+ * sometimes not (leading-zero, negative or out-of-range indexes, member names instead of wire
+ * names, wrong case, hostile strings). Plausible requests reach the handlers' deep
  * checks; implausible ones the parser's.
  */
 import fc from 'fast-check';
@@ -73,8 +74,11 @@ function scalarValue(memberName: string, kind: 'string' | 'integer' | 'boolean' 
   return fc.oneof({ weight: 6, arbitrary: plausible }, { weight: 1, arbitrary: nastyString });
 }
 
-/** 1-based indexes as SDKs send them, and the ones they never send. */
-const strangeIndex = fc.constantFrom('0', '-1', '01', '999999999', '4294967297', '99999999999999999999999', '1.5', 'x', '', ' 1', '+1');
+/**
+ * Indexes SDKs never send. `0` and huge ones up to 2147483647 are valid ordering keys (the first
+ * four); the rest are refused with UnknownParameter (leading zeros, signs, beyond a Java int, not decimal).
+ */
+const strangeIndex = fc.constantFrom('0', '999999999', '2147483647', '1000000', '-1', '-0', '01', '00', '2147483648', '4294967297', '99999999999999999999999', '1.5', 'x', '', ' 1', '+1');
 
 function valuePairs(prefix: string, memberName: string, shape: Shape, depth: number): fc.Arbitrary<Pair[]> {
   switch (shape.kind) {
@@ -88,12 +92,13 @@ function valuePairs(prefix: string, memberName: string, shape: Shape, depth: num
     case 'list': {
       const item = (index: string) => valuePairs(`${prefix}.${index}`, memberName, shape.member, depth + 1);
       const maxItems = depth > 2 ? 2 : 3;
+      // SDKs count from 1; Libcloud and fog count from 0, which EC2 takes too.
       const sequential = fc
-        .integer({ min: 1, max: maxItems })
-        .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => item(String(i + 1)))))
+        .tuple(fc.integer({ min: 1, max: maxItems }), fc.oneof({ weight: 4, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(0) }))
+        .chain(([n, base]) => fc.tuple(...Array.from({ length: n }, (_, i) => item(String(i + base)))))
         .map((items) => items.flat());
       const sparseOrStrange = fc
-        .array(fc.oneof(fc.integer({ min: 1, max: 9 }).map(String), strangeIndex), { minLength: 1, maxLength: maxItems })
+        .array(fc.oneof(fc.integer({ min: 0, max: 9 }).map(String), strangeIndex), { minLength: 1, maxLength: maxItems })
         .chain((indexes) => fc.tuple(...indexes.map(item)))
         .map((items) => items.flat());
       return fc.oneof(

@@ -1,6 +1,6 @@
 /**
  * Property tests on the raw wire, through app.inject: arbitrary keys and values, list indexes that
- * are zero, negative, huge, sparse or repeated, broken percent-encoding, invalid UTF-8, very long
+ * are zero, negative, huge, sparse or repeated (0-based and gapped ones are valid ordering keys), broken percent-encoding, invalid UTF-8, very long
  * values, bodies over the size limit, wrong content types and GET with a query string.
  *
  * Whatever arrives, the answer is a well-formed EC2 document with its catalogue status (no 5xx, no
@@ -15,6 +15,7 @@ import { OPERATION_SHAPES } from '../../protocol/shapes.js';
 import { DEFAULT_BODY_LIMIT } from '../../server/app.js';
 import { OPERATIONS } from '../../server/operations.js';
 import type { Store } from '../../store/store.js';
+import { thrownEc2Error } from '../helpers/errors.js';
 import { buildTestApp } from '../helpers/inject.js';
 import { wireKeysOf, type Pair } from './shape-arbitraries.js';
 import {
@@ -153,21 +154,42 @@ describe('list indexes', () => {
     await expectStillServing(setup.app);
   });
 
-  it('reads a huge or sparse index as one list entry, never an array of that size', () => {
+  it('reads 0-based, huge or sparse indexes as one list entry each, in ascending order, never an array of that size', () => {
     const shape = OPERATION_SHAPES.AuthorizeSecurityGroupEgress.input;
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.oneof(fc.bigInt({ min: 1n, max: 10n ** 30n }), fc.bigInt({ min: 1n, max: 5n })), { minLength: 1, maxLength: 6 }),
+        fc.uniqueArray(fc.oneof(fc.integer({ min: 0, max: 2147483647 }), fc.integer({ min: 0, max: 5 })), { minLength: 1, maxLength: 6 }),
         (indexes) => {
           const input = parseQueryInput(
             indexes.map((i): [string, string] => [`IpPermissions.${i}.IpProtocol`, `p${i}`]),
             shape,
           ) as { IpPermissions: { IpProtocol: string }[] };
           // One entry per index sent, in numeric order: the gaps are closed, not filled.
-          const sorted = [...indexes].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+          const sorted = [...indexes].sort((a, b) => a - b);
           expect(input.IpPermissions.map((p) => p.IpProtocol)).toEqual(sorted.map((i) => `p${i}`));
         },
       ),
+      fuzzParameters(500),
+    );
+  });
+
+  it('refuses any index with a leading zero, a sign or beyond 2147483647, naming the full key', () => {
+    const shape = OPERATION_SHAPES.AuthorizeSecurityGroupEgress.input;
+    const refused = fc.oneof(
+      fc.bigInt({ min: 2147483648n, max: 10n ** 30n }).map(String),
+      fc.nat({ max: 2147483647 }).map((n) => `0${n}`),
+      fc.nat({ max: 2147483647 }).map((n) => `-${n}`),
+      fc.nat({ max: 2147483647 }).map((n) => `+${n}`),
+    );
+    fc.assert(
+      fc.property(fc.nat({ max: 5 }), refused, fc.boolean(), (valid, index, refusedFirst) => {
+        const good: [string, string] = [`IpPermissions.${valid}.IpProtocol`, 'tcp'];
+        const bad: [string, string] = [`IpPermissions.${index}.IpProtocol`, 'udp'];
+        expect(thrownEc2Error(() => parseQueryInput(refusedFirst ? [bad, good] : [good, bad], shape))).toEqual({
+          code: 'UnknownParameter',
+          message: `The parameter IpPermissions.${index}.IpProtocol is not recognized`,
+        });
+      }),
       fuzzParameters(500),
     );
   });

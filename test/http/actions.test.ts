@@ -3,7 +3,6 @@
  * status, code and the message verbatim where the reference quotes AWS (H/M rows). Cases the
  * reference is unsure of (L rows) pin what we do and say so in their names.
  */
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp, deleteDefaultVpc, errorOf, post } from '../helpers/inject.js';
 
@@ -125,6 +124,22 @@ describe('CreateSecurityGroup', () => {
     expect(body.groupId).toMatch(/^sg-[0-9a-f]{17}$/);
     expect(body.securityGroupArn).toBe(`arn:aws:ec2:us-east-1:000000000000:security-group/${body.groupId}`);
     expect(body).not.toHaveProperty('tagSet');
+  });
+
+  it('answers <return>true</return> first, before <groupId>, as the API reference sample does', async () => {
+    const ec2 = emulator();
+    const res = await ec2.call('CreateSecurityGroup', {
+      GroupName: 'returned',
+      GroupDescription: 'returned',
+      'TagSpecification.1.ResourceType': 'security-group',
+      'TagSpecification.1.Tag.1.Key': 'k',
+      'TagSpecification.1.Tag.1.Value': 'v',
+    });
+    expect(res.status).toBe(200);
+    const body = res.xml.CreateSecurityGroupResponse;
+    expect(body.return).toBe('true');
+    expect(Object.keys(body).filter((key) => !key.startsWith('@_'))).toEqual(['requestId', 'return', 'groupId', 'tagSet', 'securityGroupArn']);
+    expect(res.body).toMatch(/<requestId>[^<]+<\/requestId><return>true<\/return><groupId>sg-[0-9a-f]{17}<\/groupId><tagSet>/);
   });
 
   it('answers and stores tags from TagSpecification', async () => {
@@ -946,8 +961,8 @@ describe('AuthorizeSecurityGroupEgress', () => {
     it('accepts an AWS-managed prefix list as a peer', async () => {
       const ec2 = emulator();
       const groupId = await ec2.createGroup('web');
-      // AWS-managed list ids are derived from the region (store.ts), the same for every account.
-      const s3List = `pl-${createHash('sha256').update('us-east-1/s3').digest('hex').slice(0, 17)}`;
+      // AWS-managed lists have AWS's own id (us-east-1 S3: pl-63a5400a), the same for every account.
+      const s3List = 'pl-63a5400a';
       expect(ec2.store.getPrefixList({ accountId: '000000000000', region: 'us-east-1' }, s3List)?.name).toBe('com.amazonaws.us-east-1.s3');
       const res = await ec2.authorize(groupId, [{ protocol: 'tcp', from: 443, to: 443, prefixLists: [s3List] }]);
       expect(res.status).toBe(200);

@@ -1,7 +1,8 @@
 /**
  * Managed prefix lists on the wire (aws-reference §2G): raw form bodies, exact codes and texts
  * (G-3, G-4, G-5 verbatim; the rest our documented choices), the `<prefixList>` element as AWS
- * writes it (G-1: no stateMessage, an empty `<tagSet/>`), and the 1,000 kept versions.
+ * writes it (G-1: no stateMessage, an empty `<tagSet/>`; a stateMessage only for `delete-failed`), the
+ * 1,000 kept versions, and AWS's own ids of the AWS-managed lists.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -683,5 +684,118 @@ describe('RestoreManagedPrefixListVersion on the wire', () => {
     );
     expect(await describeList(id)).toMatchObject({ state: 'modify-complete', version: '3' });
     expect(await entriesAt(id)).toEqual(['10.1.0.0/16', '10.2.0.0/16']);
+  });
+});
+
+// ---------------------------------------------------------------- a referenced list: delete-failed
+
+describe('DeleteManagedPrefixList of a list rules reference, on the wire', () => {
+  const FAILED_MESSAGE = (id: string) =>
+    `The prefix list ${id} could not be deleted because it is referenced by one or more resources.`;
+
+  it('answers delete-in-progress, then the list stays delete-failed with a stateMessage and the rule keeps it', async () => {
+    const id = await createList({ 'Entry.1.Cidr': '10.0.0.0/16' });
+    const groupId = await createGroup('pl-holder');
+    await referenceList(groupId, id, 'Ingress', 443);
+
+    const answer = await post(app, { Action: 'DeleteManagedPrefixList', PrefixListId: id });
+    expect(answer.status).toBe(200);
+    const answered = answer.xml.DeleteManagedPrefixListResponse.prefixList;
+    expect(answered).toMatchObject({ prefixListId: id, state: 'delete-in-progress', version: '1' });
+    expect(answered.stateMessage).toBeUndefined();
+
+    const described = await post(app, { Action: 'DescribeManagedPrefixLists', 'PrefixListId.1': id });
+    expect(described.body).toContain(
+      `<state>delete-failed</state><stateMessage>${FAILED_MESSAGE(id)}</stateMessage>`,
+    );
+    expect(await entriesAt(id)).toEqual(['10.0.0.0/16']);
+    const rules = await post(app, { Action: 'DescribeSecurityGroupRules', 'Filter.1.Name': 'group-id', 'Filter.1.Value.1': groupId });
+    expect(rules.body).toContain(`<prefixListId>${id}</prefixListId>`);
+  });
+
+  it('a delete-failed list can be modified (state message gone), named by a new rule, and deleted once unreferenced', async () => {
+    const id = await createList({ 'Entry.1.Cidr': '10.0.0.0/16' });
+    const groupId = await createGroup('pl-holder-2');
+    await referenceList(groupId, id, 'Egress', 443);
+    expect((await post(app, { Action: 'DeleteManagedPrefixList', PrefixListId: id })).status).toBe(200);
+    expect(await describeList(id)).toMatchObject({ state: 'delete-failed', stateMessage: FAILED_MESSAGE(id) });
+
+    // A new rule may name it: the list still exists.
+    await referenceList(groupId, id, 'Egress', 8443);
+    const modified = await post(app, { Action: 'ModifyManagedPrefixList', PrefixListId: id, CurrentVersion: '1', 'AddEntry.1.Cidr': '10.1.0.0/16' });
+    expect(modified.xml.ModifyManagedPrefixListResponse.prefixList).toMatchObject({ state: 'modify-in-progress', version: '2' });
+    const afterModify = await describeList(id);
+    expect(afterModify).toMatchObject({ state: 'modify-complete', version: '2' });
+    expect(afterModify.stateMessage).toBeUndefined();
+
+    // Still referenced: a second delete fails the same way.
+    expect((await post(app, { Action: 'DeleteManagedPrefixList', PrefixListId: id })).xml.DeleteManagedPrefixListResponse.prefixList).toMatchObject({
+      state: 'delete-in-progress',
+      version: '2',
+    });
+    expect(await describeList(id)).toMatchObject({ state: 'delete-failed' });
+
+    // Removing the references alone does not delete it; the next Delete does.
+    const revoked = await post(app, {
+      Action: 'RevokeSecurityGroupEgress',
+      GroupId: groupId,
+      'IpPermissions.1.IpProtocol': 'tcp',
+      'IpPermissions.1.FromPort': '443',
+      'IpPermissions.1.ToPort': '443',
+      'IpPermissions.1.PrefixListIds.1.PrefixListId': id,
+      'IpPermissions.2.IpProtocol': 'tcp',
+      'IpPermissions.2.FromPort': '8443',
+      'IpPermissions.2.ToPort': '8443',
+      'IpPermissions.2.PrefixListIds.1.PrefixListId': id,
+    });
+    expect(revoked.status).toBe(200);
+    expect(await describeList(id)).toMatchObject({ state: 'delete-failed' });
+    const deleted = await post(app, { Action: 'DeleteManagedPrefixList', PrefixListId: id });
+    expect(deleted.xml.DeleteManagedPrefixListResponse.prefixList).toMatchObject({ prefixListId: id, state: 'delete-in-progress' });
+    await expectError({ Action: 'DescribeManagedPrefixLists', 'PrefixListId.1': id }, 'InvalidPrefixListID.NotFound', `The prefix list (${id}) does not exist.`);
+  });
+});
+
+// ---------------------------------------------------------------- AWS's own ids of its lists
+
+describe('AWS-managed prefix lists have AWS ids, on the wire', () => {
+  const sigV4 = (region: string) => ({
+    authorization: `AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/${region}/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcdef0123456789`,
+  });
+  const idsIn = async (region: string): Promise<Record<string, string>> => {
+    const answer = await post(app, { Action: 'DescribePrefixLists' }, sigV4(region));
+    expect(answer.status).toBe(200);
+    const items = answer.xml.DescribePrefixListsResponse.prefixListSet.item as { prefixListId: string; prefixListName: string }[];
+    return Object.fromEntries(items.map((item) => [item.prefixListName, item.prefixListId]));
+  };
+
+  it('us-east-1 and us-west-2 answer the ids users copy from AWS documentation and Terraform examples', async () => {
+    expect(await idsIn('us-east-1')).toEqual({
+      'com.amazonaws.us-east-1.s3': 'pl-63a5400a',
+      'com.amazonaws.us-east-1.dynamodb': 'pl-02cd2c6b',
+    });
+    expect(await idsIn('us-west-2')).toEqual({
+      'com.amazonaws.us-west-2.s3': 'pl-68a54001',
+      'com.amazonaws.us-west-2.dynamodb': 'pl-00a54069',
+    });
+    const managed = await post(app, { Action: 'DescribeManagedPrefixLists', 'PrefixListId.1': 'pl-63a5400a' });
+    expect(managed.body).toContain('<prefixListArn>arn:aws:ec2:us-east-1:aws:prefix-list/pl-63a5400a</prefixListArn>');
+  });
+
+  it('a region without a known id gets a stable pl- + 8 hex id, the same for every account', async () => {
+    const first = await idsIn('eu-north-1');
+    const ids = Object.values(first);
+    expect(ids).toHaveLength(2);
+    for (const id of ids) expect(id).toMatch(/^pl-[0-9a-f]{8}$/);
+    expect(new Set(ids).size).toBe(2);
+    const otherAccount = {
+      authorization: 'AWS4-HMAC-SHA256 Credential=111122223333/20260101/eu-north-1/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcdef0123456789',
+    };
+    const answer = await post(app, { Action: 'DescribePrefixLists' }, otherAccount);
+    const items = answer.xml.DescribePrefixListsResponse.prefixListSet.item as { prefixListId: string; prefixListName: string }[];
+    expect(Object.fromEntries(items.map((item) => [item.prefixListName, item.prefixListId]))).toEqual(first);
+    // A fresh emulator (a restart) derives the same ids.
+    ({ app } = buildTestApp());
+    expect(await idsIn('eu-north-1')).toEqual(first);
   });
 });

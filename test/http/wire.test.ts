@@ -95,6 +95,80 @@ describe('the action', () => {
   });
 });
 
+describe('list indexes on the wire (ordering keys, not positions)', () => {
+  async function createdGroup(app: ReturnType<typeof buildTestApp>['app']): Promise<string> {
+    const res = await inject(app, { body: 'Action=CreateSecurityGroup&Version=2016-11-15&GroupName=indexes&GroupDescription=indexes' });
+    expect(res.status).toBe(200);
+    return res.xml.CreateSecurityGroupResponse.groupId;
+  }
+  const tagsOf = async (app: ReturnType<typeof buildTestApp>['app'], resourceId: string) => {
+    const res = await inject(app, { body: `Action=DescribeTags&Version=2016-11-15&Filter.0.Name=resource-id&Filter.0.Value.0=${resourceId}` });
+    expect(res.status).toBe(200);
+    return (res.xml.DescribeTagsResponse.tagSet?.item ?? []).map((t: { resourceId: string; key: string; value: string }) => `${t.resourceId} ${t.key}=${t.value}`).sort();
+  };
+  const egressOf = async (app: ReturnType<typeof buildTestApp>['app'], groupId: string) => {
+    const res = await inject(app, { body: `Action=DescribeSecurityGroupRules&Version=2016-11-15&Filter.1.Name=group-id&Filter.1.Value.1=${groupId}` });
+    expect(res.status).toBe(200);
+    return (res.xml.DescribeSecurityGroupRulesResponse.securityGroupRuleSet?.item ?? [])
+      .filter((r: { isEgress: string }) => r.isEgress === 'true')
+      .map((r: { ipProtocol: string; fromPort: string; toPort: string; cidrIpv4?: string; cidrIpv6?: string }) => `${r.ipProtocol} ${r.fromPort}-${r.toPort} ${r.cidrIpv4 ?? r.cidrIpv6}`)
+      .sort();
+  };
+
+  it('tags with CreateTags sent 0-based and gapped (ResourceId.0, ResourceId.2, Tag.0, Tag.5)', async () => {
+    const { app } = buildTestApp();
+    const first = await createdGroup(app);
+    const second = (await inject(app, { body: 'Action=CreateSecurityGroup&Version=2016-11-15&GroupName=second&GroupDescription=s' })).xml
+      .CreateSecurityGroupResponse.groupId as string;
+    const res = await inject(app, {
+      body: `Action=CreateTags&Version=2016-11-15&ResourceId.2=${second}&ResourceId.0=${first}&Tag.5.Key=env&Tag.5.Value=prod&Tag.0.Key=Name&Tag.0.Value=web`,
+    });
+    expect(res.status).toBe(200);
+    expect(res.xml.CreateTagsResponse.return).toBe('true');
+    expect(await tagsOf(app, first)).toEqual([`${first} Name=web`, `${first} env=prod`]);
+    expect(await tagsOf(app, second)).toEqual([`${second} Name=web`, `${second} env=prod`]);
+  });
+
+  it('authorizes egress sent as IpPermissions.0.IpRanges.0.CidrIp, with a gapped second permission and range', async () => {
+    const { app } = buildTestApp();
+    const groupId = await createdGroup(app);
+    const res = await inject(app, {
+      body: [
+        'Action=AuthorizeSecurityGroupEgress',
+        'Version=2016-11-15',
+        `GroupId=${groupId}`,
+        'IpPermissions.0.IpProtocol=tcp',
+        'IpPermissions.0.FromPort=443',
+        'IpPermissions.0.ToPort=443',
+        'IpPermissions.0.IpRanges.0.CidrIp=10.0.0.0%2F16',
+        'IpPermissions.0.IpRanges.3.CidrIp=10.3.0.0%2F16',
+        'IpPermissions.7.IpProtocol=udp',
+        'IpPermissions.7.FromPort=53',
+        'IpPermissions.7.ToPort=53',
+        'IpPermissions.7.IpRanges.0.CidrIp=10.7.0.0%2F16',
+      ].join('&'),
+    });
+    expect(res.status).toBe(200);
+    expect(res.xml.AuthorizeSecurityGroupEgressResponse.return).toBe('true');
+    expect(res.xml.AuthorizeSecurityGroupEgressResponse.securityGroupRuleSet.item).toHaveLength(3);
+    expect(await egressOf(app, groupId)).toEqual(['-1 -1--1 0.0.0.0/0', 'tcp 443-443 10.0.0.0/16', 'tcp 443-443 10.3.0.0/16', 'udp 53-53 10.7.0.0/16']);
+  });
+
+  it.each([
+    ['a leading zero', 'IpPermissions.01.IpProtocol'],
+    ['an index beyond 2147483647', 'IpPermissions.4294967297.IpProtocol'],
+    ['a negative index', 'IpPermissions.-1.IpProtocol'],
+  ])('refuses %s with UnknownParameter and authorizes nothing', async (_what, key) => {
+    const { app } = buildTestApp();
+    const groupId = await createdGroup(app);
+    const res = await inject(app, {
+      body: `Action=AuthorizeSecurityGroupEgress&Version=2016-11-15&GroupId=${groupId}&IpPermissions.0.IpProtocol=tcp&IpPermissions.0.FromPort=22&IpPermissions.0.ToPort=22&IpPermissions.0.IpRanges.0.CidrIp=10.0.0.0%2F8&${key}=udp`,
+    });
+    expectEc2Error(res, 400, 'UnknownParameter', `The parameter ${key} is not recognized`);
+    expect(await egressOf(app, groupId)).toEqual(['-1 -1--1 0.0.0.0/0']);
+  });
+});
+
 describe('bodies that are not forms', () => {
   it.each([
     ['text/plain', 'Action=DescribeSecurityGroups'],
@@ -180,6 +254,35 @@ describe('envelope and headers', () => {
     expectEc2Error(res, 400, 'InvalidGroup.NotFound', "The security group 'sg-00000000' does not exist");
     expect(res.body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Response><Errors><Error><Code>/);
     expect(res.body).not.toContain('xmlns');
+  });
+
+  it('answers in the namespace of the request Version; a missing or non-date Version keeps 2016-11-15', async () => {
+    const { app } = buildTestApp();
+    const namespaceOf = (body: string) => /^<\?xml[^>]*>\n<\w+Response xmlns="([^"]*)">/.exec(body)?.[1];
+    const old = await inject(app, { body: 'Action=DescribeSecurityGroups&Version=2014-06-15' });
+    expect(old.status).toBe(200);
+    expect(namespaceOf(old.body)).toBe('http://ec2.amazonaws.com/doc/2014-06-15/');
+    expect(old.xml.DescribeSecurityGroupsResponse.securityGroupInfo.item.map((g: { groupName: string }) => g.groupName)).toEqual(['default']);
+    const get = await inject(app, { method: 'GET', url: '/?Action=DescribeVpcs&Version=2015-10-01' });
+    expect(namespaceOf(get.body)).toBe('http://ec2.amazonaws.com/doc/2015-10-01/');
+    expect(namespaceOf((await inject(app, { body: 'Action=DescribeVpcs' })).body)).toBe(NAMESPACE);
+    expect(namespaceOf((await inject(app, { body: 'Action=DescribeVpcs&Version=' })).body)).toBe(NAMESPACE);
+    expect(namespaceOf((await inject(app, { body: 'Action=DescribeVpcs&Version=2014-06-15%22%3E%3Cx' })).body)).toBe(NAMESPACE);
+    expect(namespaceOf((await inject(app, { body: 'Action=DescribeVpcs&Version=latest' })).body)).toBe(NAMESPACE);
+    // A parameter sent twice keeps its first value, Version too.
+    expect(namespaceOf((await inject(app, { body: 'Action=DescribeVpcs&Version=2014-06-15&Version=2016-11-15' })).body)).toBe(
+      'http://ec2.amazonaws.com/doc/2014-06-15/',
+    );
+  });
+
+  it('keeps errors without a namespace and STS in its own, whatever the Version', async () => {
+    const { app } = buildTestApp();
+    const error = await inject(app, { body: 'Action=DeleteSecurityGroup&Version=2014-06-15&GroupId=sg-00000000' });
+    expectEc2Error(error, 400, 'InvalidGroup.NotFound', "The security group 'sg-00000000' does not exist");
+    expect(error.body).not.toContain('xmlns');
+    const sts = await inject(app, { body: 'Action=GetCallerIdentity&Version=2011-06-15' });
+    expect(sts.status).toBe(200);
+    expect(sts.xml.GetCallerIdentityResponse['@_xmlns']).toBe('https://sts.amazonaws.com/doc/2011-06-15/');
   });
 });
 

@@ -174,4 +174,29 @@ describe.skipIf(!hasAwsCli)('the aws CLI and the prefix-list actions of issue 11
       expect(described.PrefixLists[0]).toMatchObject({ State: 'modify-complete', Version: 2 });
     });
   });
+
+  describe('describe-managed-prefix-lists with tag filters', () => {
+    it('takes tag:<key>, tag-key and tag-value in --filters', async () => {
+      const created = await sdk.send(
+        new CreateManagedPrefixListCommand({
+          PrefixListName: 'cli-tagged',
+          MaxEntries: 2,
+          AddressFamily: 'IPv4',
+          TagSpecifications: [{ ResourceType: 'prefix-list', Tags: [{ Key: 'Name', Value: 'cli-tagged' }, { Key: 'env', Value: 'prod' }] }],
+        }),
+      );
+      const listId = created.PrefixList!.PrefixListId!;
+      const idsFor = async (filter: string) =>
+        (await cliOk(['describe-managed-prefix-lists', '--filters', filter])).PrefixLists.map((l: { PrefixListId: string }) => l.PrefixListId);
+      expect(await idsFor('Name=tag:Name,Values=cli-tagged')).toEqual([listId]);
+      expect(await idsFor('Name=tag:env,Values=prod,dev')).toEqual([listId]);
+      expect(await idsFor('Name=tag:env,Values=dev')).toEqual([]);
+      expect(await idsFor('Name=tag-key,Values=env')).toEqual([listId]);
+      expect(await idsFor('Name=tag-value,Values=prod')).toEqual([listId]);
+      const out = await cliOk(['describe-managed-prefix-lists', '--filters', 'Name=tag:Name,Values=cli-*']);
+      expect(out.PrefixLists).toEqual([
+        expect.objectContaining({ PrefixListId: listId, PrefixListName: 'cli-tagged', Tags: [{ Key: 'Name', Value: 'cli-tagged' }, { Key: 'env', Value: 'prod' }] }),
+      ]);
+    });
+  });
 });

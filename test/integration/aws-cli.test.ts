@@ -293,6 +293,20 @@ describe.skipIf(!hasAwsCli)('the aws CLI against the emulator', () => {
     });
   });
 
+  describe('create-security-group', () => {
+    it('reads the id and ARN from an answer that starts with <return>true</return> (seen in --debug)', async () => {
+      const result = await cli(['create-security-group', '--group-name', 'cli-return', '--description', 'cli return', '--vpc-id', vpcId, '--debug']);
+      expect(result.exitCode).toBe(0);
+      const out = JSON.parse(result.stdout) as { GroupId: string; SecurityGroupArn: string };
+      expect(out.GroupId).toMatch(SG_ID);
+      expect(out.SecurityGroupArn).toBe(`arn:aws:ec2:us-east-1:000000000000:security-group/${out.GroupId}`);
+      // botocore's model has no Return member, so the CLI prints none; the raw answer carries it.
+      expect(out).not.toHaveProperty('Return');
+      expect(result.stderr).toMatch(new RegExp(`<requestId>[^<]+</requestId><return>true</return><groupId>${out.GroupId}</groupId>`));
+      await cliOk(['delete-security-group', '--group-id', out.GroupId]);
+    });
+  });
+
   describe('VPCs and regions', () => {
     it('create-vpc, describe-vpcs and delete-vpc', async () => {
       const created = await cliOk([

@@ -182,6 +182,76 @@ describe('DescribeSecurityGroups: group filters', () => {
     expect(await groupsMatching(f('tag-key', 'env', 'team'))).toEqual(['cache', 'db', 'web']);
     expect(await groupsMatching(f('tag-key', '*'))).toEqual(['cache', 'db', 'web']);
   });
+
+  it('tag-value (the older filter): any tag with that value, whatever its key', async () => {
+    expect(await groupsMatching(f('tag-value', 'prod'))).toEqual(['web']);
+    expect(await groupsMatching(f('tag-value', 'web'))).toEqual(['web']);
+    expect(await groupsMatching(f('tag-value', 'dev', 'x'))).toEqual(['cache', 'db']);
+    expect(await groupsMatching(f('tag-value', 'd*'))).toEqual(['db']);
+    expect(await groupsMatching(f('tag-value', 'Name'))).toEqual([]);
+    expect(await groupsMatching(f('tag-value', 'prod'), f('tag-key', 'Name'))).toEqual(['web']);
+  });
+});
+
+describe('DescribeSecurityGroups: *.group-name matches pair names only in the default VPC', () => {
+  /*
+   * moto's test_filter_egress__ip_permission__group_name_create_with_id_filter_by_name: a rule made
+   * by group id in a VPC "fails to find the group in the AWS API" by group-name. In the default VPC
+   * a pair may be given by name (B-12) and keeps it; the store does not record how a pair was given,
+   * so rules of default-VPC groups match their referenced group's name.
+   */
+  it('finds default-VPC rules by the referenced name (given by name or by id), never another VPC rule', async () => {
+    const local = await startServerWithClient();
+    const sdk = local.ec2;
+    try {
+      const vpc = (await sdk.send(new CreateVpcCommand({ CidrBlock: '10.72.0.0/16' }))).Vpc!.VpcId!;
+      const make = async (GroupName: string, VpcId?: string) =>
+        (await sdk.send(new CreateSecurityGroupCommand({ GroupName, Description: GroupName, VpcId }))).GroupId!;
+      const app = await make('app');
+      const byName = await make('by-name');
+      const byId = await make('by-id');
+      const vpcApp = await make('vpc-app', vpc);
+      const vpcUser = await make('vpc-user', vpc);
+      await sdk.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: byName,
+          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, UserIdGroupPairs: [{ GroupName: 'app' }] }],
+        }),
+      );
+      await sdk.send(
+        new AuthorizeSecurityGroupEgressCommand({
+          GroupId: byId,
+          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 81, ToPort: 81, UserIdGroupPairs: [{ GroupId: app }] }],
+        }),
+      );
+      await sdk.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: vpcUser,
+          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 82, ToPort: 82, UserIdGroupPairs: [{ GroupId: vpcApp }] }],
+        }),
+      );
+      await sdk.send(
+        new AuthorizeSecurityGroupEgressCommand({
+          GroupId: vpcUser,
+          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 83, ToPort: 83, UserIdGroupPairs: [{ GroupId: vpcApp }] }],
+        }),
+      );
+      const matching = async (...Filters: Filter[]) =>
+        ((await sdk.send(new DescribeSecurityGroupsCommand({ Filters }))).SecurityGroups ?? []).map((g) => g.GroupId).sort();
+
+      expect(await matching(f('ip-permission.group-name', 'app'))).toEqual([byName]);
+      expect(await matching(f('egress.ip-permission.group-name', 'app'))).toEqual([byId]);
+      expect(await matching(f('ip-permission.group-name', 'a*'))).toEqual([byName]);
+      // The VPC rule is found by the referenced id, not by its name, in either direction.
+      expect(await matching(f('ip-permission.group-name', 'vpc-app'))).toEqual([]);
+      expect(await matching(f('egress.ip-permission.group-name', 'vpc-app'))).toEqual([]);
+      expect(await matching(f('ip-permission.group-name', '*'), f('vpc-id', vpc))).toEqual([]);
+      expect(await matching(f('ip-permission.group-id', vpcApp))).toEqual([vpcUser]);
+      expect(await matching(f('egress.ip-permission.group-id', vpcApp))).toEqual([vpcUser]);
+    } finally {
+      await stopServer(local.emulator, sdk);
+    }
+  });
 });
 
 describe('DescribeSecurityGroups: ip-permission.* (ingress)', () => {
@@ -193,8 +263,9 @@ describe('DescribeSecurityGroups: ip-permission.* (ingress)', () => {
 
   it('group-id, group-name, user-id (referenced groups, including each default group itself)', async () => {
     expect(await groupsMatching(f('ip-permission.group-id', id.web!))).toEqual(['db']);
-    expect(await groupsMatching(f('ip-permission.group-name', 'web'))).toEqual(['db']);
-    expect(await groupsMatching(f('ip-permission.group-name', 'default'))).toEqual(sorted(DEFAULTS));
+    // Outside the default VPC AWS stores a pair without a name: group-name finds no rule there.
+    expect(await groupsMatching(f('ip-permission.group-name', 'web'))).toEqual([]);
+    expect(await groupsMatching(f('ip-permission.group-name', 'default'))).toEqual(['default@defaultVpc']);
     expect(await groupsMatching(f('ip-permission.user-id', ACCOUNT))).toEqual(sorted(['db', ...DEFAULTS]));
   });
 
@@ -214,7 +285,7 @@ describe('DescribeSecurityGroups: egress.ip-permission.*', () => {
     expect(await groupsMatching(f('egress.ip-permission.ipv6-cidr', '2001:db8::/32'))).toEqual(['cache']);
     expect(await groupsMatching(f('egress.ip-permission.prefix-list-id', S3_LIST))).toEqual(['cache']);
     expect(await groupsMatching(f('egress.ip-permission.group-id', id.worker!))).toEqual(['cache']);
-    expect(await groupsMatching(f('egress.ip-permission.group-name', 'worker'))).toEqual(['cache']);
+    expect(await groupsMatching(f('egress.ip-permission.group-name', 'worker'))).toEqual([]);
     expect(await groupsMatching(f('egress.ip-permission.user-id', ACCOUNT))).toEqual(['cache']);
   });
 
@@ -298,6 +369,10 @@ describe('DescribeSecurityGroupRules filters', () => {
     expect((await ruleGroups(f('tag:purpose', 'redis'))).map((r) => r.GroupId)).toEqual([id.cache, id.cache, id.cache]);
     expect(await ruleGroups(f('tag-key', 'purpose'))).toHaveLength(4);
     expect(await ruleGroups(f('tag-key', 'purpose'), f('group-id', id.db!))).toHaveLength(1);
+    // tag-value, taken wherever tag-key is.
+    expect((await ruleGroups(f('tag-value', 'postgres'))).map((r) => r.GroupId)).toEqual([id.db]);
+    expect(await ruleGroups(f('tag-value', 'postgres', 'redis'))).toHaveLength(4);
+    expect(await ruleGroups(f('tag-value', 'purpose'))).toEqual([]);
   });
 
   it('E-1/E-2: a malformed or empty group-id; E-4: an unknown well-formed one is an empty answer', async () => {
@@ -352,6 +427,8 @@ describe('DescribeVpcs filters', () => {
     expect(await vpcsMatching(f('owner-id', ACCOUNT))).toEqual(['defaultVpc', 'vpcA', 'vpcB']);
     expect(await vpcsMatching(f('tag:Name', 'alpha'))).toEqual(['vpcA']);
     expect(await vpcsMatching(f('tag-key', 'Name'))).toEqual(['vpcA']);
+    expect(await vpcsMatching(f('tag-value', 'alpha'))).toEqual(['vpcA']);
+    expect(await vpcsMatching(f('tag-value', 'Name'))).toEqual([]);
     expect(await vpcsMatching(f('is-default', 'false'), f('cidr', '10.71.0.0/16'))).toEqual(['vpcB']);
   });
 

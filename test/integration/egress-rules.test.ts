@@ -4,7 +4,6 @@
  * views, revoke by permissions and by rule id, duplicates, DryRun, all-or-nothing, paging and the
  * error texts of aws-reference §2A-2E. Each test works on its own fresh group.
  */
-import { createHash } from 'node:crypto';
 import {
   AuthorizeSecurityGroupEgressCommand,
   DeleteSecurityGroupCommand,
@@ -19,6 +18,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../server/emulator.js';
+import { awsManagedPrefixListId } from '../../store/prefix-lists.js';
 import { createGroup, ec2ErrorOf, rulesOfGroup, startServerWithVpc, stopServer } from '../helpers/server.js';
 
 const ACCOUNT = '000000000000';
@@ -59,11 +59,11 @@ const tcp = (port: number, peers: Omit<IpPermission, 'IpProtocol' | 'FromPort' |
 });
 
 /**
- * The id of the AWS-managed `com.amazonaws.<region>.s3` list. There is no DescribeManagedPrefixLists
- * yet, so the id is derived as the store derives it and then confirmed through the store.
+ * The id of the AWS-managed `com.amazonaws.<region>.s3` list (AWS's own where known, else derived
+ * from region and service: store/prefix-lists.ts), confirmed through the store.
  */
 function s3PrefixListId(region = 'us-east-1'): string {
-  const id = `pl-${createHash('sha256').update(`${region}/s3`).digest('hex').slice(0, 17)}`;
+  const id = awsManagedPrefixListId(region, 's3');
   const list = emulator.store.getPrefixList({ accountId: ACCOUNT, region }, id);
   expect(list?.name).toBe(`com.amazonaws.${region}.s3`);
   return id;

@@ -12,6 +12,7 @@ import {
   CreateVpcCommand,
   DescribeManagedPrefixListsCommand,
   DescribeNetworkAclsCommand,
+  DescribePrefixListsCommand,
   DescribeRouteTablesCommand,
   DescribeSubnetsCommand,
   DescribeTagsCommand,
@@ -19,6 +20,7 @@ import {
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcsCommand,
+  GetManagedPrefixListAssociationsCommand,
   GetManagedPrefixListEntriesCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
@@ -278,6 +280,35 @@ describe('a file from the previous release (schema version 1)', () => {
     expect(counts).toEqual([2, 6]);
   });
 
+  it("gives its AWS-managed lists AWS's ids (it holds the random 17-hex ids of that release)", async () => {
+    const dbPath = join(scratch, 'release-v1-ids.db');
+    copyFileSync(FIXTURE, dbPath);
+    const raw = new Database(dbPath, { readonly: true });
+    const oldIds = (raw.prepare("SELECT prefix_list_id FROM prefix_lists WHERE owner_id = 'AWS'").all() as { prefix_list_id: string }[]).map(
+      (row) => row.prefix_list_id,
+    );
+    raw.close();
+    expect(oldIds).toHaveLength(2);
+    for (const id of oldIds) expect(id).toMatch(/^pl-[0-9a-f]{17}$/);
+    await withEmulator(dbPath, async (client) => {
+      const lists = (await client.send(new DescribePrefixListsCommand({}))).PrefixLists!;
+      expect(lists.map((l) => [l.PrefixListName, l.PrefixListId])).toEqual([
+        ['com.amazonaws.us-east-1.s3', 'pl-63a5400a'],
+        ['com.amazonaws.us-east-1.dynamodb', 'pl-02cd2c6b'],
+      ]);
+      const entries = (await client.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: 'pl-02cd2c6b' }))).Entries!;
+      expect(entries.length).toBeGreaterThan(0);
+    });
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      for (const id of oldIds) {
+        expect(db.prepare('SELECT count(*) AS n FROM prefix_list_entries WHERE prefix_list_id = ?').get(id)).toEqual({ n: 0 });
+      }
+    } finally {
+      db.close();
+    }
+  });
+
   it('exported as a state document, imports into this release with the same upgrade', async () => {
     // The previous release's export is its rows as stored, table by table, stamped version 1.
     const old = new Database(FIXTURE, { readonly: true });
@@ -302,9 +333,79 @@ describe('a file from the previous release (schema version 1)', () => {
       expect((await client.send(new DescribeNetworkAclsCommand({}))).NetworkAcls).toHaveLength(2);
       expect((await client.send(new DescribeRouteTablesCommand({}))).RouteTables).toHaveLength(2);
       expect((await client.send(new DescribeSubnetsCommand({}))).Subnets).toHaveLength(6);
+      // Its AWS-managed lists (random 17-hex ids then) get AWS's ids, as an upgraded file does.
+      const lists = (await client.send(new DescribeManagedPrefixListsCommand({ Filters: [{ Name: 'owner-id', Values: ['AWS'] }] }))).PrefixLists!;
+      expect(lists.map((l) => l.PrefixListId)).toEqual(['pl-63a5400a', 'pl-02cd2c6b']);
+      expect((await client.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: 'pl-63a5400a' }))).Entries!.length).toBeGreaterThan(0);
     } finally {
       client.destroy();
       await emulator.stop();
+    }
+  });
+});
+
+/**
+ * A file of schema version 3 (the release before AWS's own prefix-list ids) whose us-east-1 S3 list
+ * has a random 17-hex id that a rule, the entries and a tag name: made here from a fresh file by
+ * rewriting the id in every table and stamping version 3.
+ */
+describe('a file from schema version 3', () => {
+  const OLD_ID = 'pl-0a1b2c3d4e5f60718';
+
+  it('rewrites the AWS-managed list ids in the lists, their entries, rules and tags, consistently', async () => {
+    const dbPath = join(scratch, 'release-v3.db');
+    const groupId = await withEmulator(dbPath, async (client) => {
+      const group = await client.send(new CreateSecurityGroupCommand({ GroupName: 'to-s3', Description: 'egress to S3' }));
+      await client.send(
+        new AuthorizeSecurityGroupEgressCommand({
+          GroupId: group.GroupId,
+          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: 'pl-63a5400a', Description: 's3' }] }],
+        }),
+      );
+      return group.GroupId!;
+    });
+    const raw = new Database(dbPath);
+    try {
+      raw.transaction(() => {
+        raw.prepare('UPDATE prefix_lists SET prefix_list_id = ? WHERE prefix_list_id = ?').run(OLD_ID, 'pl-63a5400a');
+        raw.prepare('UPDATE prefix_list_entries SET prefix_list_id = ? WHERE prefix_list_id = ?').run(OLD_ID, 'pl-63a5400a');
+        raw.prepare("UPDATE security_group_rules SET peer = ? WHERE peer = ? AND peer_kind = 'pl'").run(OLD_ID, 'pl-63a5400a');
+        raw
+          .prepare("INSERT INTO tags (resource_id, resource_type, account_id, region, key, value) VALUES (?, 'prefix-list', '000000000000', 'us-east-1', 'k', 'v')")
+          .run(OLD_ID);
+        raw.prepare("UPDATE meta SET value = '3' WHERE key = 'schema_version'").run();
+      })();
+      const count = (sql: string) => (raw.prepare(sql).get(OLD_ID) as { n: number }).n;
+      expect(count('SELECT count(*) AS n FROM prefix_list_entries WHERE prefix_list_id = ?')).toBeGreaterThan(0);
+      expect(count("SELECT count(*) AS n FROM security_group_rules WHERE peer = ? AND peer_kind = 'pl'")).toBe(1);
+    } finally {
+      raw.close();
+    }
+
+    await withEmulator(dbPath, async (client) => {
+      const s3 = (await client.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: ['pl-63a5400a'] }))).PrefixLists!;
+      expect(s3.map((l) => l.PrefixListName)).toEqual(['com.amazonaws.us-east-1.s3']);
+      expect((await client.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: 'pl-63a5400a' }))).Entries!.map((e) => e.Cidr)).toContain(
+        '52.216.0.0/15',
+      );
+      const rules = (await client.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] })))
+        .SecurityGroupRules!;
+      expect(rules.filter((r) => r.PrefixListId !== undefined).map((r) => [r.PrefixListId, r.Description])).toEqual([['pl-63a5400a', 's3']]);
+      const associations = await client.send(new GetManagedPrefixListAssociationsCommand({ PrefixListId: 'pl-63a5400a' }));
+      expect(associations.PrefixListAssociations!.map((a) => a.ResourceId)).toEqual([groupId]);
+    });
+
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      expect(schemaVersionOf(db)).toBe(SCHEMA_VERSION);
+      const anywhere = (db.prepare(
+        `SELECT (SELECT count(*) FROM prefix_lists WHERE prefix_list_id = @id) + (SELECT count(*) FROM prefix_list_entries WHERE prefix_list_id = @id)
+           + (SELECT count(*) FROM security_group_rules WHERE peer = @id) + (SELECT count(*) FROM tags WHERE resource_id = @id) AS n`,
+      ).get({ id: OLD_ID }) as { n: number }).n;
+      expect(anywhere).toBe(0);
+      expect(db.prepare("SELECT key, value FROM tags WHERE resource_id = 'pl-63a5400a'").all()).toEqual([{ key: 'k', value: 'v' }]);
+    } finally {
+      db.close();
     }
   });
 });

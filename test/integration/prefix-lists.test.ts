@@ -238,9 +238,9 @@ describe('DescribeManagedPrefixLists', () => {
     });
     expect(
       await ec2ErrorOf(() =>
-        client.send(new DescribeManagedPrefixListsCommand({ Filters: [{ Name: 'tag:Name', Values: ['x'] }] })),
+        client.send(new DescribeManagedPrefixListsCommand({ Filters: [{ Name: 'address-family', Values: ['IPv4'] }] })),
       ),
-    ).toEqual({ code: 'InvalidParameterValue', message: "The filter 'tag:Name' is invalid", status: 400 });
+    ).toEqual({ code: 'InvalidParameterValue', message: "The filter 'address-family' is invalid", status: 400 });
   });
 
   it('pages with MaxResults 1..100 and NextToken (SDK paginator)', async () => {
@@ -412,18 +412,26 @@ describe('prefix lists referenced by rules', () => {
     });
     expect((await describeOne(list.PrefixListId!)).MaxEntries).toBe(19);
 
-    // While the rule exists the list cannot be deleted; after the revoke it can.
-    expect(await ec2ErrorOf(() => client.send(new DeleteManagedPrefixListCommand({ PrefixListId: list.PrefixListId })))).toEqual({
-      code: 'DependencyViolation',
-      message: `resource ${list.PrefixListId} has a dependent object`,
-      status: 400,
+    // While the rule exists, Delete is accepted but fails: the list stays, delete-failed, with a
+    // state message, and the rule keeps naming it. After the revoke a Delete removes it.
+    const refused = await client.send(new DeleteManagedPrefixListCommand({ PrefixListId: list.PrefixListId }));
+    expect(refused.PrefixList).toMatchObject({ PrefixListId: list.PrefixListId, State: 'delete-in-progress', MaxEntries: 19 });
+    expect(refused.PrefixList!.StateMessage).toBeUndefined();
+    expect(await describeOne(list.PrefixListId!)).toMatchObject({
+      State: 'delete-failed',
+      StateMessage: `The prefix list ${list.PrefixListId} could not be deleted because it is referenced by one or more resources.`,
+      MaxEntries: 19,
     });
+    const associations = await client.send(new GetManagedPrefixListAssociationsCommand({ PrefixListId: list.PrefixListId }));
+    expect(associations.PrefixListAssociations).toEqual([{ ResourceId: groupId, ResourceOwner: ACCOUNT }]);
     await client.send(
       new RevokeSecurityGroupEgressCommand({
         GroupId: groupId,
         SecurityGroupRuleIds: [authorized.SecurityGroupRules![0]!.SecurityGroupRuleId!],
       }),
     );
+    // Without references it stays delete-failed until deleted again.
+    expect((await describeOne(list.PrefixListId!)).State).toBe('delete-failed');
     const deleted = await client.send(new DeleteManagedPrefixListCommand({ PrefixListId: list.PrefixListId }));
     expect(deleted.PrefixList).toMatchObject({ PrefixListId: list.PrefixListId, State: 'delete-in-progress' });
     expect(
@@ -434,6 +442,86 @@ describe('prefix lists referenced by rules', () => {
       message: `The prefix list (${list.PrefixListId}) does not exist.`,
       status: 400,
     });
+  });
+});
+
+describe('a delete-failed list', () => {
+  it('can be modified, named by a new rule, re-deleted (failing again while referenced), and Terraform-style waiting sees delete-failed', async () => {
+    const vpcId = (await client.send(new CreateVpcCommand({ CidrBlock: '10.31.0.0/16' }))).Vpc!.VpcId!;
+    const groupId = (
+      await client.send(new CreateSecurityGroupCommand({ GroupName: 'pl-holder', Description: 'holds a list', VpcId: vpcId }))
+    ).GroupId!;
+    const list = await createList({ maxEntries: 5, entries: [{ Cidr: '10.0.0.0/16', Description: 'office' }] });
+    const id = list.PrefixListId!;
+    const first = await client.send(
+      new AuthorizeSecurityGroupEgressCommand({
+        GroupId: groupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: id }] }],
+      }),
+    );
+    await client.send(new DeleteManagedPrefixListCommand({ PrefixListId: id }));
+    expect((await describeOne(id)).State).toBe('delete-failed');
+
+    // Another rule may still name it, and it can be modified (the state message goes with the state).
+    const second = await client.send(
+      new AuthorizeSecurityGroupEgressCommand({
+        GroupId: groupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, PrefixListIds: [{ PrefixListId: id }] }],
+      }),
+    );
+    expect(second.SecurityGroupRules![0]!.PrefixListId).toBe(id);
+    await client.send(new ModifyManagedPrefixListCommand({ PrefixListId: id, CurrentVersion: 1, AddEntries: [{ Cidr: '10.1.0.0/16' }] }));
+    const modified = await describeOne(id);
+    expect(modified).toMatchObject({ State: 'modify-complete', Version: 2 });
+    expect(modified.StateMessage).toBeUndefined();
+    expect(await entriesOf(id)).toEqual(['10.0.0.0/16 office', '10.1.0.0/16']);
+
+    await client.send(new DeleteManagedPrefixListCommand({ PrefixListId: id }));
+    expect((await describeOne(id)).State).toBe('delete-failed');
+
+    await client.send(
+      new RevokeSecurityGroupEgressCommand({
+        GroupId: groupId,
+        SecurityGroupRuleIds: [first.SecurityGroupRules![0]!.SecurityGroupRuleId!, second.SecurityGroupRules![0]!.SecurityGroupRuleId!],
+      }),
+    );
+    expect((await client.send(new DeleteManagedPrefixListCommand({ PrefixListId: id }))).PrefixList).toMatchObject({
+      PrefixListId: id,
+      State: 'delete-in-progress',
+    });
+    expect(await ec2ErrorOf(() => client.send(new DeleteManagedPrefixListCommand({ PrefixListId: id })))).toEqual({
+      code: 'InvalidPrefixListID.NotFound',
+      message: `The prefix list (${id}) does not exist.`,
+      status: 400,
+    });
+  });
+});
+
+describe('AWS-managed lists carry AWS ids', () => {
+  it('us-east-1 and us-west-2 answer the real ids, usable as rule peers', async () => {
+    const byName = async (ec2: EC2Client) =>
+      Object.fromEntries(
+        ((await ec2.send(new DescribeManagedPrefixListsCommand({ Filters: [{ Name: 'owner-id', Values: ['AWS'] }] }))).PrefixLists ?? []).map(
+          (l) => [l.PrefixListName!, l.PrefixListId!],
+        ),
+      );
+    expect(await byName(client)).toEqual({ 'com.amazonaws.us-east-1.s3': 'pl-63a5400a', 'com.amazonaws.us-east-1.dynamodb': 'pl-02cd2c6b' });
+    const west = ec2Client(emulator.url, 'us-west-2');
+    try {
+      expect(await byName(west)).toEqual({ 'com.amazonaws.us-west-2.s3': 'pl-68a54001', 'com.amazonaws.us-west-2.dynamodb': 'pl-00a54069' });
+      const dynamodb = await west.send(new DescribePrefixListsCommand({ PrefixListIds: ['pl-00a54069'] }));
+      expect(dynamodb.PrefixLists!.map((l) => l.PrefixListName)).toEqual(['com.amazonaws.us-west-2.dynamodb']);
+    } finally {
+      west.destroy();
+    }
+    const groupId = (await client.send(new CreateSecurityGroupCommand({ GroupName: 'to-s3', Description: 'egress to S3' }))).GroupId!;
+    const rule = await client.send(
+      new AuthorizeSecurityGroupEgressCommand({
+        GroupId: groupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: 'pl-63a5400a' }] }],
+      }),
+    );
+    expect(rule.SecurityGroupRules![0]!.PrefixListId).toBe('pl-63a5400a');
   });
 });
 
@@ -595,5 +683,57 @@ describe('GetManagedPrefixListAssociations and RestoreManagedPrefixListVersion',
       message: `The prefix list ${s3.PrefixListId} is managed by AWS and cannot be restored.`,
       status: 400,
     });
+  });
+});
+
+describe('DescribeManagedPrefixLists tag filters (what Terraform data "aws_ec2_managed_prefix_list" sends)', () => {
+  it('tag:<key>, tag-key and tag-value select tagged lists, alone and with the other filters; untagged AWS lists never match', async () => {
+    const tagged = async (name: string, tags: Record<string, string>) =>
+      (
+        await client.send(
+          new CreateManagedPrefixListCommand({
+            PrefixListName: name,
+            MaxEntries: 2,
+            AddressFamily: 'IPv4',
+            TagSpecifications: [{ ResourceType: 'prefix-list', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+          }),
+        )
+      ).PrefixList!.PrefixListId!;
+    const office = await tagged('tagfilter-office', { Name: 'tagfilter-office', site: 'hq' });
+    const branch = await tagged('tagfilter-branch', { Name: 'tagfilter-branch', site: 'remote', tier: 'hq' });
+    const ids = async (...Filters: { Name: string; Values: string[] }[]) =>
+      ((await client.send(new DescribeManagedPrefixListsCommand({ Filters }))).PrefixLists ?? []).map((l) => l.PrefixListId).sort();
+
+    expect(await ids({ Name: 'tag:Name', Values: ['tagfilter-office'] })).toEqual([office]);
+    expect(await ids({ Name: 'tag:Name', Values: ['tagfilter-*'] })).toEqual([office, branch].sort());
+    expect(await ids({ Name: 'tag:site', Values: ['hq', 'remote'] })).toEqual([office, branch].sort());
+    expect(await ids({ Name: 'tag:site', Values: ['HQ'] })).toEqual([]);
+    expect(await ids({ Name: 'tag-key', Values: ['tier'] })).toEqual([branch]);
+    expect(await ids({ Name: 'tag-value', Values: ['hq'] })).toEqual([office, branch].sort());
+    expect(await ids({ Name: 'tag-value', Values: ['hq'] }, { Name: 'tag:site', Values: ['remote'] })).toEqual([branch]);
+    expect(await ids({ Name: 'tag:site', Values: ['hq'] }, { Name: 'owner-id', Values: [ACCOUNT] })).toEqual([office]);
+    expect(await ids({ Name: 'tag:site', Values: ['hq'] }, { Name: 'owner-id', Values: ['AWS'] })).toEqual([]);
+    expect(await ids({ Name: 'tag:Name', Values: ['com.amazonaws.*'] })).toEqual([]);
+    // The filter the Terraform data source builds from `filter { name = "tag:Name" }` and `name`.
+    const byTerraform = await client.send(
+      new DescribeManagedPrefixListsCommand({
+        Filters: [
+          { Name: 'prefix-list-name', Values: ['tagfilter-branch'] },
+          { Name: 'tag:Name', Values: ['tagfilter-branch'] },
+        ],
+      }),
+    );
+    expect(byTerraform.PrefixLists!.map((l) => [l.PrefixListId, l.Tags])).toEqual([
+      [
+        branch,
+        [
+          { Key: 'Name', Value: 'tagfilter-branch' },
+          { Key: 'site', Value: 'remote' },
+          { Key: 'tier', Value: 'hq' },
+        ],
+      ],
+    ]);
+    await client.send(new DeleteManagedPrefixListCommand({ PrefixListId: office }));
+    await client.send(new DeleteManagedPrefixListCommand({ PrefixListId: branch }));
   });
 });

@@ -266,8 +266,8 @@ describe('DescribeTags', () => {
     expect(await run([{ Name: 'resource-type', Values: ['vpc'] }])).toEqual([]);
   });
 
-  it('rejects filters it does not document, tag-key among them', async () => {
-    for (const name of ['tag-key', 'group-id']) {
+  it('rejects filters it does not document, tag-key and tag-value among them', async () => {
+    for (const name of ['tag-key', 'tag-value', 'group-id']) {
       expect(
         await ec2ErrorOf(() => client.send(new DescribeTagsCommand({ Filters: [{ Name: name, Values: ['x'] }] }))),
       ).toEqual({ code: 'InvalidParameterValue', message: `The filter '${name}' is invalid`, status: 400 });

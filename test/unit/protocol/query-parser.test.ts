@@ -149,14 +149,25 @@ describe('parseQueryInput: flattened lists', () => {
     expect(after - before).toBeLessThan(200 * 1024 * 1024);
   });
 
-  it('orders indexes longer than 2^53 exactly, without converting them to numbers', () => {
+  it('takes indexes up to 2147483647 (a Java int) as ordering keys', () => {
     const input = parse(describeGroups, [
-      ['GroupId.123456789012345678901', 'sg-bbbbbbbb'],
-      ['GroupId.123456789012345678900', 'sg-aaaaaaaa'],
+      ['GroupId.2147483647', 'sg-bbbbbbbb'],
+      ['GroupId.2147483646', 'sg-aaaaaaaa'],
       ['GroupId.5', 'sg-55555555'],
     ]);
     expect(input.GroupIds).toEqual(['sg-55555555', 'sg-aaaaaaaa', 'sg-bbbbbbbb']);
   });
+
+  it.each(['2147483648', '4294967297', '9999999999', '10000000000', '99999999999999999999999', '9'.repeat(400)])(
+    'refuses index %s, beyond a Java int, as UnknownParameter naming the full key',
+    (index) => {
+      const key = `IpPermissions.${index}.IpProtocol`;
+      expect(parseError(egress, [['IpPermissions.1.IpProtocol', 'tcp'], [key, 'udp']])).toEqual({
+        code: 'UnknownParameter',
+        message: `The parameter ${key} is not recognized`,
+      });
+    },
+  );
 
   it('reads `Name=` with an empty value as an empty list (older serializers)', () => {
     expect(parse(describeGroups, [['GroupId', '']])).toEqual({ GroupIds: [] });
@@ -187,11 +198,18 @@ describe('parseQueryInput: flattened lists', () => {
   });
 
   it.each([
-    ['0', 'IpPermissions.0.IpProtocol'],
     ['-1', 'IpPermissions.-1.IpProtocol'],
+    ['-0', 'IpPermissions.-0.IpProtocol'],
     ['x', 'IpPermissions.x.IpProtocol'],
     ['01', 'IpPermissions.01.IpProtocol'],
+    ['00', 'IpPermissions.00.IpProtocol'],
+    ['+1', 'IpPermissions.+1.IpProtocol'],
+    [' 1', 'IpPermissions. 1.IpProtocol'],
+    ['1.5', 'IpPermissions.1.5.IpProtocol'],
+    ['', 'IpPermissions..IpProtocol'],
     ['1e3', 'IpPermissions.1e3.IpProtocol'],
+    ['0x1', 'IpPermissions.0x1.IpProtocol'],
+    ['١ (Arabic-Indic one)', 'IpPermissions.١.IpProtocol'],
   ])('rejects list index %s as UnknownParameter naming the full key', (_index, key) => {
     expect(parseError(egress, [[key, 'tcp']])).toEqual({
       code: 'UnknownParameter',
@@ -219,6 +237,109 @@ describe('parseQueryInput: flattened lists', () => {
 
   it('rejects a structure given a value of its own', () => {
     expect(parseError(egress, [['IpPermissions.1', 'tcp']]).code).toBe('UnknownParameter');
+  });
+});
+
+describe('parseQueryInput: indexes are ordering keys, not positions', () => {
+  const createTags = OPERATION_SHAPES.CreateTags.input;
+
+  it('reads 0-based indexes (GroupId.0, GroupId.1)', () => {
+    expect(parse(describeGroups, [['GroupId.0', 'sg-00000000'], ['GroupId.1', 'sg-11111111']]).GroupIds).toEqual([
+      'sg-00000000',
+      'sg-11111111',
+    ]);
+    expect(parse(describeGroups, [['GroupId.0', 'sg-00000000']]).GroupIds).toEqual(['sg-00000000']);
+  });
+
+  it('closes a gap (.1, .3) into consecutive items', () => {
+    expect(parse(describeGroups, [['GroupId.1', 'sg-11111111'], ['GroupId.3', 'sg-33333333']]).GroupIds).toEqual([
+      'sg-11111111',
+      'sg-33333333',
+    ]);
+  });
+
+  it('takes items in ascending index order whatever order they arrive in, 0 first', () => {
+    const input = parse(describeGroups, [
+      ['GroupId.5', 'sg-55555555'],
+      ['GroupId.0', 'sg-00000000'],
+      ['GroupId.12', 'sg-12121212'],
+      ['GroupId.2', 'sg-22222222'],
+    ]);
+    expect(input.GroupIds).toEqual(['sg-00000000', 'sg-22222222', 'sg-55555555', 'sg-12121212']);
+  });
+
+  it('keeps index 0 and index 1 as two items when both are sent', () => {
+    const input = parse(egress, [
+      ['IpPermissions.1.IpProtocol', 'udp'],
+      ['IpPermissions.0.IpProtocol', 'tcp'],
+      ['IpPermissions.0.FromPort', '22'],
+      ['IpPermissions.1.FromPort', '53'],
+    ]);
+    expect(input.IpPermissions).toEqual([
+      { IpProtocol: 'tcp', FromPort: 22 },
+      { IpProtocol: 'udp', FromPort: 53 },
+    ]);
+  });
+
+  it("reads Libcloud's CreateTags: ResourceId.0 with Tag.0.Key/Tag.0.Value and Tag.1", () => {
+    const input = parse(createTags, [
+      ['ResourceId.0', 'sg-0123456789abcdef0'],
+      ['Tag.0.Key', 'Name'],
+      ['Tag.0.Value', 'web'],
+      ['Tag.1.Key', 'env'],
+      ['Tag.1.Value', 'prod'],
+    ]);
+    expect(input).toEqual({
+      Resources: ['sg-0123456789abcdef0'],
+      Tags: [
+        { Key: 'Name', Value: 'web' },
+        { Key: 'env', Value: 'prod' },
+      ],
+    });
+  });
+
+  it('reads nested 0-based and gapped indexes (IpPermissions.0.IpRanges.0, IpRanges.4)', () => {
+    const input = parse(egress, [
+      ['IpPermissions.0.IpProtocol', 'tcp'],
+      ['IpPermissions.0.IpRanges.4.CidrIp', '10.4.0.0/16'],
+      ['IpPermissions.0.IpRanges.0.CidrIp', '10.0.0.0/16'],
+    ]);
+    expect(input.IpPermissions).toEqual([{ IpProtocol: 'tcp', IpRanges: [{ CidrIp: '10.0.0.0/16' }, { CidrIp: '10.4.0.0/16' }] }]);
+  });
+
+  it('reads Filter.0.Name / Filter.0.Value.0', () => {
+    const input = parse(describeGroups, [
+      ['Filter.0.Name', 'group-name'],
+      ['Filter.0.Value.0', 'web'],
+      ['Filter.0.Value.2', 'db'],
+      ['Filter.3.Name', 'vpc-id'],
+      ['Filter.3.Value.0', 'vpc-12345678'],
+    ]);
+    expect(input.Filters).toEqual([
+      { Name: 'group-name', Values: ['web', 'db'] },
+      { Name: 'vpc-id', Values: ['vpc-12345678'] },
+    ]);
+  });
+
+  it('reads a repeated index as a repeated key: its first value wins', () => {
+    expect(parse(describeGroups, [['GroupId.0', 'sg-first000'], ['GroupId.0', 'sg-second00']]).GroupIds).toEqual(['sg-first000']);
+    expect(
+      parse(egress, [
+        ['IpPermissions.1.IpProtocol', 'tcp'],
+        ['IpPermissions.1.IpProtocol', 'udp'],
+      ]).IpPermissions,
+    ).toEqual([{ IpProtocol: 'tcp' }]);
+  });
+
+  it('refuses a second spelling of an index (.01 beside .1): leading zeros are not an index', () => {
+    expect(parseError(describeGroups, [['GroupId.1', 'sg-11111111'], ['GroupId.01', 'sg-22222222']])).toEqual({
+      code: 'UnknownParameter',
+      message: 'The parameter GroupId.01 is not recognized',
+    });
+    expect(parseError(createTags, [['ResourceId.0', 'sg-11111111'], ['Tag.00.Key', 'k']])).toEqual({
+      code: 'UnknownParameter',
+      message: 'The parameter Tag.00.Key is not recognized',
+    });
   });
 });
 

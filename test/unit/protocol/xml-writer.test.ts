@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { OPERATION_SHAPES, type StructureShape } from '../../../protocol/shapes.js';
-import { EC2_XML_NAMESPACE, toResponseXml } from '../../../protocol/xml-writer.js';
+import { EC2_XML_NAMESPACE, ec2XmlNamespace, toResponseXml } from '../../../protocol/xml-writer.js';
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -233,5 +233,28 @@ describe('toResponseXml: timestamps', () => {
     );
     const without = toResponseXml('DescribeVpcPeeringConnections', 'r', { VpcPeeringConnections: [{ ExpirationTime: undefined }] }, peeringOut);
     expect(without).not.toContain('expirationTime');
+  });
+});
+
+describe('ec2XmlNamespace', () => {
+  it('names the namespace of a YYYY-MM-DD Version and keeps 2016-11-15 for anything else', () => {
+    expect(ec2XmlNamespace('2014-06-15')).toBe('http://ec2.amazonaws.com/doc/2014-06-15/');
+    expect(ec2XmlNamespace('2016-11-15')).toBe(EC2_XML_NAMESPACE);
+    for (const version of [null, undefined, '', 'latest', '2014-6-15', '2014-06-15"><x', ' 2014-06-15', '2014-06-15\n']) {
+      expect(ec2XmlNamespace(version)).toBe(EC2_XML_NAMESPACE);
+    }
+  });
+});
+
+describe('CreateSecurityGroup output', () => {
+  it('writes <return> before <groupId>, <tagSet> and <securityGroupArn>', () => {
+    const xml = toResponseXml(
+      'CreateSecurityGroup',
+      'r',
+      { SecurityGroupArn: 'arn', Tags: [{ Key: 'k', Value: 'v' }], GroupId: 'sg-1', Return: true },
+      OPERATION_SHAPES.CreateSecurityGroup.output,
+    );
+    expect(childOrder(xml)).toEqual(['requestId', 'return', 'groupId', 'tagSet', 'securityGroupArn']);
+    expect(xml).toContain('<return>true</return><groupId>sg-1</groupId>');
   });
 });

@@ -119,6 +119,21 @@ describe('compileFilters', () => {
     expect(select([{ Name: 'tag-key', Values: ['e*'] }])).toEqual(['web-1', 'web-2']);
   });
 
+  it('filters tag-value by any tag value, whatever its key', () => {
+    expect(select([{ Name: 'tag-value', Values: ['prod'] }])).toEqual(['web-1']);
+    expect(select([{ Name: 'tag-value', Values: ['web', 'dev'] }])).toEqual(['web-1', 'web-2']);
+    expect(select([{ Name: 'tag-value', Values: [''] }])).toEqual(['a.b']);
+    expect(select([{ Name: 'tag-value', Values: ['*'] }])).toEqual(['web-1', 'web-2', 'a.b']);
+    expect(select([{ Name: 'tag-value', Values: ['env'] }])).toEqual([]);
+  });
+
+  it('rejects tag-key and tag-value where tag-key is not taken (DescribeTags)', () => {
+    const noTagKey: FilterTable<Thing> = { ...TABLE, tagKeyFilter: false };
+    expect(thrownEc2Error(() => compileFilters([{ Name: 'tag-value', Values: ['x'] }], noTagKey)).message).toBe("The filter 'tag-value' is invalid");
+    expect(thrownEc2Error(() => compileFilters([{ Name: 'tag-key', Values: ['x'] }], noTagKey)).message).toBe("The filter 'tag-key' is invalid");
+    expect(THINGS.filter(compileFilters([{ Name: 'tag:env', Values: ['dev'] }], noTagKey)).map((t) => t.name)).toEqual(['web-2']);
+  });
+
   it('combines tag filters with others', () => {
     expect(select([{ Name: 'tag-key', Values: ['env'] }, { Name: 'colour', Values: ['green'] }])).toEqual(['web-2']);
   });
@@ -127,6 +142,7 @@ describe('compileFilters', () => {
     const untagged: FilterTable<Thing> = { filters: TABLE.filters };
     expect(thrownEc2Error(() => compileFilters([{ Name: 'tag:env', Values: ['x'] }], untagged)).message).toBe("The filter 'tag:env' is invalid");
     expect(thrownEc2Error(() => compileFilters([{ Name: 'tag-key', Values: ['x'] }], untagged)).message).toBe("The filter 'tag-key' is invalid");
+    expect(thrownEc2Error(() => compileFilters([{ Name: 'tag-value', Values: ['x'] }], untagged)).message).toBe("The filter 'tag-value' is invalid");
   });
 });
 
@@ -184,6 +200,12 @@ describe('security-group filter tables', () => {
     expect(matches('ip-permission.group-id', 'sg-22222222')).toBe(true);
     expect(matches('ip-permission.group-name', 'db')).toBe(true);
     expect(matches('ip-permission.user-id', '111122223333')).toBe(true);
+  });
+
+  it('matches *.group-name only by the name the handler gives a pair (none outside the default VPC)', () => {
+    const unnamed = compileFilters([{ Name: 'ip-permission.group-name', Values: ['db'] }], SECURITY_GROUP_FILTERS);
+    expect(unnamed({ ...subject, groupNameOf: () => undefined })).toBe(false);
+    expect(unnamed(subject)).toBe(true);
   });
 
   it('gives -1 rules no port for the port filters', () => {
