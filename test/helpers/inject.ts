@@ -71,3 +71,45 @@ export async function deleteDefaultVpc(app: FastifyInstance, headers: Record<str
   expect(deleted.status).toBe(200);
   return vpcId;
 }
+
+export type Fields = Record<string, string>;
+/** A parsed XML element: its children by tag name. */
+export type Item = Record<string, any>;
+
+/** An Authorization header whose SigV4 credential scope names `region` (signatures are not checked). */
+export const sigV4Authorization = (region: string, accessKeyId = 'AKIDTEST'): string =>
+  `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/${region}/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcdef0123456789`;
+
+/** `Filter.N.Name` / `Filter.N.Value.M` fields, one filter per [name, ...values]. */
+export function filterFields(...specs: [string, ...string[]][]): Fields {
+  const fields: Fields = {};
+  specs.forEach(([name, ...values], i) => {
+    fields[`Filter.${i + 1}.Name`] = name;
+    values.forEach((value, j) => {
+      fields[`Filter.${i + 1}.Value.${j + 1}`] = value;
+    });
+  });
+  return fields;
+}
+
+/** `<x><item>…</item></x>` as an array; an empty `<x/>` (parsed as '') or a missing one as []. */
+export const items = (set: unknown): Item[] => ((set as { item?: Item[] } | undefined)?.item ?? []);
+
+/**
+ * Calls by action name on `app`, every request with `headers`: `call` answers the raw response,
+ * `ok` expects 200 and answers the `<ActionResponse>` element, `fails` expects exactly one EC2 error.
+ */
+export function rawClient(app: FastifyInstance, headers: Record<string, string> = {}) {
+  const call = (action: string, fields: Fields = {}, extraHeaders: Record<string, string> = {}) =>
+    post(app, { Action: action, ...fields }, { ...headers, ...extraHeaders });
+  async function ok(action: string, fields: Fields = {}): Promise<Item> {
+    const res = await call(action, fields);
+    expect(res.status, res.body).toBe(200);
+    return res.xml[`${action}Response`];
+  }
+  async function fails(action: string, fields: Fields, code: string, message: string, status = 400): Promise<void> {
+    const res = await call(action, fields);
+    expect({ status: res.status, ...errorOf(res.xml) }).toEqual({ status, code, message });
+  }
+  return { call, ok, fails };
+}

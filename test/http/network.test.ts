@@ -7,15 +7,20 @@
  * research/network-aws.md.
  */
 import { describe, expect, it } from 'vitest';
-import { buildTestApp, deleteDefaultVpc, errorOf, post } from '../helpers/inject.js';
+import {
+  buildTestApp,
+  deleteDefaultVpc,
+  filterFields as filters,
+  items,
+  rawClient,
+  sigV4Authorization as sigV4,
+  type Fields,
+  type Item,
+} from '../helpers/inject.js';
 
-type Fields = Record<string, string>;
-type Item = Record<string, any>;
 
 const ACCOUNT = '000000000000';
 const NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
-const sigV4 = (region: string) =>
-  `AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/${region}/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcdef0123456789`;
 
 /** The default VPC's subnets in us-east-1: /20 blocks in zone-name order, with AWS's zone ids. */
 const US_EAST_1_ZONES = [
@@ -28,38 +33,13 @@ const US_EAST_1_ZONES = [
 ] as const;
 const US_EAST_1_ZONE_LIST = 'us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f';
 
-/** `Filter.N.Name` / `Filter.N.Value.M` fields, one filter per [name, ...values]. */
-function filters(...specs: [string, ...string[]][]): Fields {
-  const fields: Fields = {};
-  specs.forEach(([name, ...values], i) => {
-    fields[`Filter.${i + 1}.Name`] = name;
-    values.forEach((value, j) => {
-      fields[`Filter.${i + 1}.Value.${j + 1}`] = value;
-    });
-  });
-  return fields;
-}
-
-/** `<x><item>…</item></x>` as an array; an empty `<x/>` (parsed as '') or a missing one as []. */
-const items = (set: unknown): Item[] => ((set as { item?: Item[] } | undefined)?.item ?? []);
 
 /** A fresh emulator; `region` is sent as the SigV4 credential scope of every request. */
 function emulator(region?: string) {
   const { app, store } = buildTestApp();
   const headers: Record<string, string> = region ? { authorization: sigV4(region) } : {};
-  const call = (action: string, fields: Fields = {}) => post(app, { Action: action, ...fields }, headers);
+  const { call, ok, fails } = rawClient(app, headers);
 
-  /** Calls `action`, expects 200 and returns the `<ActionResponse>` element. */
-  async function ok(action: string, fields: Fields = {}): Promise<Item> {
-    const res = await call(action, fields);
-    expect(res.status, res.body).toBe(200);
-    return res.xml[`${action}Response`];
-  }
-  /** Calls `action` and expects exactly this EC2 error. */
-  async function fails(action: string, fields: Fields, code: string, message: string, status = 400): Promise<void> {
-    const res = await call(action, fields);
-    expect({ status: res.status, ...errorOf(res.xml) }).toEqual({ status, code, message });
-  }
 
   const self = {
     app,

@@ -8,30 +8,21 @@
  * /work/research/issue11-aws.md §3 and §5, README fidelity notes.
  */
 import { describe, expect, it } from 'vitest';
-import { buildTestApp, errorOf, post } from '../helpers/inject.js';
+import {
+  buildTestApp,
+  errorOf,
+  filterFields as filters,
+  items,
+  rawClient,
+  sigV4Authorization as sigV4,
+  type Fields,
+  type Item,
+} from '../helpers/inject.js';
 
-type Fields = Record<string, string>;
-type Item = Record<string, any>;
 
 const ACCOUNT = '000000000000';
 const NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
-const sigV4 = (region: string) =>
-  `AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/${region}/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcdef0123456789`;
 
-/** `Filter.N.Name` / `Filter.N.Value.M` fields, one filter per [name, ...values]. */
-function filters(...specs: [string, ...string[]][]): Fields {
-  const fields: Fields = {};
-  specs.forEach(([name, ...values], i) => {
-    fields[`Filter.${i + 1}.Name`] = name;
-    values.forEach((value, j) => {
-      fields[`Filter.${i + 1}.Value.${j + 1}`] = value;
-    });
-  });
-  return fields;
-}
-
-/** `<x><item>…</item></x>` as an array; an empty `<x/>` (parsed as '') or a missing one as []. */
-const items = (set: unknown): Item[] => ((set as { item?: Item[] } | undefined)?.item ?? []);
 
 /**
  * A fresh emulator with two new VPCs (`home` 10.0.0.0/16 with the group `app`, `other`
@@ -39,17 +30,7 @@ const items = (set: unknown): Item[] => ((set as { item?: Item[] } | undefined)?
  */
 async function emulator() {
   const { app } = buildTestApp();
-  const call = (action: string, fields: Fields = {}, headers: Record<string, string> = {}) =>
-    post(app, { Action: action, ...fields }, headers);
-  async function ok(action: string, fields: Fields = {}): Promise<Item> {
-    const res = await call(action, fields);
-    expect(res.status, res.body).toBe(200);
-    return res.xml[`${action}Response`];
-  }
-  async function fails(action: string, fields: Fields, code: string, message: string, status = 400): Promise<void> {
-    const res = await call(action, fields);
-    expect({ status: res.status, ...errorOf(res.xml) }).toEqual({ status, code, message });
-  }
+  const { call, ok, fails } = rawClient(app);
   const createVpc = async (cidr: string): Promise<string> => (await ok('CreateVpc', { CidrBlock: cidr })).vpc.vpcId;
   const createGroup = async (name: string, vpcId: string, extra: Fields = {}): Promise<string> =>
     (await ok('CreateSecurityGroup', { GroupName: name, GroupDescription: `${name} group`, VpcId: vpcId, ...extra })).groupId;

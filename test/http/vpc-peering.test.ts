@@ -12,10 +12,8 @@
  * windows (2 hours after an end, 7 days to accept, 2 more days once expired) can be crossed.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildTestApp, errorOf, post } from '../helpers/inject.js';
+import { buildTestApp, errorOf, filterFields as filters, items, rawClient, type Fields, type Item } from '../helpers/inject.js';
 
-type Fields = Record<string, string>;
-type Item = Record<string, any>;
 
 const ACCOUNT = '000000000000';
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0, 250);
@@ -31,34 +29,11 @@ const NO_OPTIONS = {
   allowEgressFromLocalVpcToRemoteClassicLink: 'false',
 };
 
-/** `Filter.N.Name` / `Filter.N.Value.M` fields, one filter per [name, ...values]. */
-function filters(...specs: [string, ...string[]][]): Fields {
-  const fields: Fields = {};
-  specs.forEach(([name, ...values], i) => {
-    fields[`Filter.${i + 1}.Name`] = name;
-    values.forEach((value, j) => {
-      fields[`Filter.${i + 1}.Value.${j + 1}`] = value;
-    });
-  });
-  return fields;
-}
-
-/** `<x><item>…</item></x>` as an array; an empty `<x/>` (parsed as '') or a missing one as []. */
-const items = (set: unknown): Item[] => ((set as { item?: Item[] } | undefined)?.item ?? []);
 
 function emulator() {
   const { app, store } = buildTestApp();
-  const call = (action: string, fields: Fields = {}) => post(app, { Action: action, ...fields });
+  const { call, ok, fails } = rawClient(app);
 
-  async function ok(action: string, fields: Fields = {}): Promise<Item> {
-    const res = await call(action, fields);
-    expect(res.status, res.body).toBe(200);
-    return res.xml[`${action}Response`];
-  }
-  async function fails(action: string, fields: Fields, code: string, message: string, status = 400): Promise<void> {
-    const res = await call(action, fields);
-    expect({ status: res.status, ...errorOf(res.xml) }).toEqual({ status, code, message });
-  }
 
   const self = {
     app,
