@@ -17,6 +17,7 @@ import { xmlName, type Member, type Shape, type StructureShape } from './shapes.
 
 export const EC2_XML_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
+const CURRENT_VERSION = '2016-11-15';
 /** An API version as EC2 names them: a date, `2014-06-15`. */
 const API_VERSION = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -26,6 +27,8 @@ const API_VERSION = /^\d{4}-\d{2}-\d{2}$/;
  * Version, or one that is not a date, keeps the current version's namespace.
  */
 export function ec2XmlNamespace(version: string | null | undefined): string {
+  // Nearly every request names the current version: no pattern test, no new string for it.
+  if (version === CURRENT_VERSION) return EC2_XML_NAMESPACE;
   return version !== null && version !== undefined && API_VERSION.test(version)
     ? `http://ec2.amazonaws.com/doc/${version}/`
     : EC2_XML_NAMESPACE;

@@ -62,14 +62,11 @@ function compileOne<R>(filter: Filter, table: FilterTable<R>): Predicate<R> {
     const readTags = table.tags;
     return (record) => anyMatches(readTags(record).filter((t) => t.key === key).map((t) => t.value));
   }
-  if (table.tags && table.tagKeyFilter !== false && name === 'tag-key') {
+  // `tag-key` matches any tag's key; the older `tag-value` any tag's value, whatever its key.
+  if (table.tags && table.tagKeyFilter !== false && (name === 'tag-key' || name === 'tag-value')) {
     const readTags = table.tags;
-    return (record) => anyMatches(readTags(record).map((t) => t.key));
-  }
-  // The older `tag-value` filter (any tag's value, whatever its key), taken wherever `tag-key` is.
-  if (table.tags && table.tagKeyFilter !== false && name === 'tag-value') {
-    const readTags = table.tags;
-    return (record) => anyMatches(readTags(record).map((t) => t.value));
+    const part = name === 'tag-key' ? 'key' : 'value';
+    return (record) => anyMatches(readTags(record).map((t) => t[part]));
   }
   const definition = Object.hasOwn(table.filters, name) ? table.filters[name] : undefined;
   if (!definition) throw invalidValue(`The filter '${name}' is invalid`);

@@ -95,11 +95,17 @@ export function describeNetworkAcls(
     all: () => store.listNetworkAcls(ctx.scope),
   });
   const vpcs = new Map(store.listVpcs(ctx.scope).map((vpc) => [vpc.vpcId, vpc]));
-  const subnets = store.listSubnets(ctx.scope);
+  // Each ACL's subnets in one pass over the account's subnets, not one pass per ACL.
+  const subnetsByAcl = new Map<string, SubnetRecord[]>();
+  for (const subnet of store.listSubnets(ctx.scope)) {
+    const list = subnetsByAcl.get(subnet.networkAclId);
+    if (list) list.push(subnet);
+    else subnetsByAcl.set(subnet.networkAclId, [subnet]);
+  }
   const views: AclView[] = acls.map((acl) => ({
     ...acl,
     entries: defaultAclEntries(vpcs.get(acl.vpcId) ?? { ipv6CidrBlock: undefined }),
-    subnets: subnets.filter((subnet) => subnet.networkAclId === acl.networkAclId),
+    subnets: subnetsByAcl.get(acl.networkAclId) ?? [],
   }));
   const page = takePage(views.filter(matches), input);
   return { NetworkAcls: page.items.map(toNetworkAcl), NextToken: page.nextToken };
