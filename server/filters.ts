@@ -2,15 +2,22 @@
  * Describe-call filters as EC2 evaluates them: a table per resource maps each documented filter
  * name to the values a record has for it. A record matches when, for every filter (AND), one of
  * the filter's values (OR) matches one of the record's values. Values may use `*` (any run of
- * characters) and `?` (one character), as EC2 documents. `tag:<key>`, `tag-key` and the older
- * `tag-value` are generic.
+ * characters) and `?` (one character), and `\*`, `\?`, `\\` for the literal characters, as EC2
+ * documents (server/glob.ts). `tag:<key>`, `tag-key` and the older `tag-value` are generic.
  *
  * An unknown filter name is `InvalidParameterValue: The filter 'x' is invalid`; some filters also
  * reject malformed values (DescribeSecurityGroups `vpc-id=dev` answers `InvalidParameterValue: vpc-id`).
+ *
+ * A request may carry at most 200 filter values in all, across its filters: more is
+ * `FilterLimitExceeded: The maximum number of filter values specified on a single call is 200`, the
+ * answer AWS gives DescribeInstances and DescribeTags. More than 200 filters (possible only with
+ * filters that have no value) is `FilterLimitExceeded` with the text the EC2 error-code list gives.
+ * Both bounds are checked before any filter name or value, as a whole-request limit.
  */
 import type { Filter } from '@aws-sdk/client-ec2';
-import { Ec2Error, invalidValue } from '../protocol/errors.js';
+import { Ec2Error, ec2Error, invalidValue } from '../protocol/errors.js';
 import type { Tag } from '../store/records.js';
+import { compileGlob, type Glob, type WorkMeter } from './glob.js';
 
 export interface FilterDefinition<R> {
   /** Every value of the record for this filter; the filter matches if any of them matches. */
@@ -35,9 +42,52 @@ export interface CompiledFilter<R> {
   readonly test: Predicate<R>;
 }
 
-/** Validates the request's filters in request order (the first bad one is the error) and compiles each. */
-export function compileEachFilter<R>(filters: readonly Filter[] | undefined, table: FilterTable<R>): CompiledFilter<R>[] {
-  return (filters ?? []).map((filter) => ({ name: filter.Name ?? '', test: compileOne(filter, table) }));
+/**
+ * Validates the request's filters in request order (the first bad one is the error) and compiles
+ * each. Their tests charge `meter`, one per request (tests pass their own to read the count).
+ */
+export function compileEachFilter<R>(
+  filters: readonly Filter[] | undefined,
+  table: FilterTable<R>,
+  meter: WorkMeter = requestMeter(),
+): CompiledFilter<R>[] {
+  checkFilterLimits(filters ?? []);
+  const lastRead: LastRead<R> = new Map();
+  return (filters ?? []).map((filter) => ({ name: filter.Name ?? '', test: compileOne(filter, table, meter, lastRead) }));
+}
+
+/** At most this many values in all the filters of one request. */
+export const MAX_FILTER_VALUES = 200;
+/** At most this many filters in one request (each with a value is already bounded by the above). */
+export const MAX_FILTERS = 200;
+
+/**
+ * The filter work one request may do, in the steps of server/glob.ts (a nanosecond or two each, so
+ * some 100 ms at most). Requests within the bounds above can still ask for far more: 200 wildcard
+ * values against each of thousands of long names, or 200 filters over 100,000 rules. Such a request
+ * is refused as using too many filters or values, rather than holding every other client's requests
+ * for seconds. Ordinary requests stay well below it: a dozen wildcard values against every group of
+ * a full region, or a tag filter over 100,000 rules, take a few million.
+ */
+export const MAX_MATCH_STEPS = 50_000_000;
+/** What testing a record costs beyond its values, and reading one value from a record (once per name). */
+const STEPS_PER_RECORD = 8;
+const STEPS_PER_VALUE = 4;
+
+const TOO_MANY_FILTERS = 'The request uses too many filters or too many filter values.';
+
+/** A meter of MAX_MATCH_STEPS that refuses the request past it. */
+export const requestMeter = (): WorkMeter => ({
+  steps: 0,
+  limit: MAX_MATCH_STEPS,
+  exceeded: () => new Ec2Error('FilterLimitExceeded', TOO_MANY_FILTERS),
+});
+
+function checkFilterLimits(filters: readonly Filter[]): void {
+  if (filters.length > MAX_FILTERS) throw new Ec2Error('FilterLimitExceeded', TOO_MANY_FILTERS);
+  let values = 0;
+  for (const filter of filters) values += filter.Values?.length ?? 0;
+  if (values > MAX_FILTER_VALUES) throw ec2Error('FilterLimitExceeded', String(MAX_FILTER_VALUES));
 }
 
 /** A record matches when every one of these filters matches it (AND). */
@@ -47,71 +97,103 @@ export function allOf<R>(compiled: readonly CompiledFilter<R>[]): Predicate<R> {
 }
 
 /** Validates the request's filters and returns one predicate for all of them. */
-export function compileFilters<R>(filters: readonly Filter[] | undefined, table: FilterTable<R>): Predicate<R> {
-  return allOf(compileEachFilter(filters, table));
+export function compileFilters<R>(filters: readonly Filter[] | undefined, table: FilterTable<R>, meter?: WorkMeter): Predicate<R> {
+  return allOf(compileEachFilter(filters, table, meter));
 }
 
-function compileOne<R>(filter: Filter, table: FilterTable<R>): Predicate<R> {
+/** What a filter reads from a record: the values it matches, and how many values it looked through. */
+interface RecordValues {
+  readonly values: readonly (string | undefined)[];
+  readonly read: number;
+}
+type ReadValues<R> = (record: R) => RecordValues;
+
+/**
+ * The values each filter name last read and the record it read them from. Records are tested filter
+ * by filter, so filters of one name (200 of them, say) read a record's values once between them.
+ */
+type LastRead<R> = Map<string, { record: R | undefined; read: RecordValues }>;
+
+function compileOne<R>(filter: Filter, table: FilterTable<R>, meter: WorkMeter, lastRead: LastRead<R>): Predicate<R> {
   const name = filter.Name ?? '';
-  const patterns = (filter.Values ?? []).map((value) => compilePattern(value));
-  const anyMatches = (candidates: readonly (string | undefined)[]) =>
-    candidates.some((candidate) => candidate !== undefined && patterns.some((pattern) => pattern(candidate)));
+  const test = (readValues: ReadValues<R>): Predicate<R> => {
+    const anyMatches = compileValues(filter.Values ?? [], meter);
+    let last = lastRead.get(name);
+    if (!last) lastRead.set(name, (last = { record: undefined, read: { values: [], read: 0 } }));
+    const slot = last;
+    return (record) => {
+      if (slot.record !== record) {
+        slot.read = readValues(record);
+        slot.record = record;
+        meter.steps += STEPS_PER_VALUE * slot.read.read;
+      }
+      return anyMatches(slot.read.values);
+    };
+  };
 
   if (table.tags && name.startsWith('tag:')) {
     const key = name.slice(4);
     const readTags = table.tags;
-    return (record) => anyMatches(readTags(record).filter((t) => t.key === key).map((t) => t.value));
+    return test((record) => {
+      const tags = readTags(record);
+      return { values: tags.filter((t) => t.key === key).map((t) => t.value), read: tags.length };
+    });
   }
   // `tag-key` matches any tag's key; the older `tag-value` any tag's value, whatever its key.
   if (table.tags && table.tagKeyFilter !== false && (name === 'tag-key' || name === 'tag-value')) {
     const readTags = table.tags;
     const part = name === 'tag-key' ? 'key' : 'value';
-    return (record) => anyMatches(readTags(record).map((t) => t[part]));
+    return test((record) => {
+      const values = readTags(record).map((t) => t[part]);
+      return { values, read: values.length };
+    });
   }
   const definition = Object.hasOwn(table.filters, name) ? table.filters[name] : undefined;
   if (!definition) throw invalidValue(`The filter '${name}' is invalid`);
   if (definition.validate) {
     for (const value of filter.Values ?? []) if (!hasWildcard(value)) definition.validate(value);
   }
-  return (record) => anyMatches(definition.values(record));
+  return test((record) => {
+    const values = definition.values(record);
+    return { values, read: values.length };
+  });
 }
 
 const hasWildcard = (value: string): boolean => value.includes('*') || value.includes('?');
 
-function compilePattern(value: string): (candidate: string) => boolean {
-  if (!hasWildcard(value)) return (candidate) => candidate === value;
-  return (candidate) => wildcardMatches(value, candidate);
-}
-
 /**
- * `*` and `?` without a regular expression: a backtracking RegExp takes exponential time on a
- * value such as `*a*a*a*a*a*a*a*a*a*a*a*a*b` (one request would stall the server for minutes), and
- * a long one fails to compile. This greedy match returns to the last `*` on a mismatch, so it never
- * revisits an earlier `*`: at worst candidate length squared plus pattern length per comparison.
+ * One filter's values as a test of a record's values: values without wildcards go in a set (a
+ * lookup, however many there are), the others are compiled once for the whole request. Each test
+ * and each record value it looks at are steps on the request's meter too, so the bound covers every
+ * filter's work, not only the wildcards'.
  */
-function wildcardMatches(pattern: string, candidate: string): boolean {
-  let p = 0;
-  let c = 0;
-  let star = -1;
-  let resumeAt = 0;
-  while (c < candidate.length) {
-    const token = pattern[p];
-    if (token === '*') {
-      star = p++;
-      resumeAt = c;
-    } else if (token !== undefined && (token === '?' || token === candidate[c])) {
-      p++;
-      c++;
-    } else if (star !== -1) {
-      // Let the last `*` swallow one more character and try the rest again from there.
-      p = star + 1;
-      c = ++resumeAt;
-    } else {
-      return false;
-    }
+function compileValues(values: readonly string[], meter: WorkMeter): (candidates: readonly (string | undefined)[]) => boolean {
+  const exact = new Set<string>();
+  const globs: Glob[] = [];
+  for (const value of new Set(values)) {
+    const glob = compileGlob(value, meter);
+    if (glob.literal !== undefined) exact.add(glob.literal);
+    else globs.push(glob);
   }
-  while (pattern[p] === '*') p++;
-  return p === pattern.length;
+  return (candidates) => {
+    let looked = 0;
+    let matched = false;
+    for (const candidate of candidates) {
+      looked++;
+      if (candidate === undefined) continue;
+      if (exact.has(candidate)) {
+        matched = true;
+        break;
+      }
+      if (globs.some((glob) => glob.test(candidate))) {
+        matched = true;
+        break;
+      }
+    }
+    meter.steps += STEPS_PER_RECORD + looked;
+    if (meter.steps > meter.limit) throw meter.exceeded();
+    return matched;
+  };
 }
 
 /** A validator that answers EC2's terse `InvalidParameterValue: <filter name>` (aws-reference D-21). */
