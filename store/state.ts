@@ -1,16 +1,21 @@
 /**
  * The whole state at once: empty it (reset), write it out as JSON (export), replace it from JSON
  * (import). Generic over the schema: the tables are read from sqlite_master, so a table added to
- * schema.ts is covered without a change here.
+ * schema.ts is covered without a change here (store/state-validation.ts lists what each column of
+ * an imported document may hold, and a test checks it covers every column).
  *
  * The JSON is the rows as stored, column by column, so ids, `seq` order (which describe paging
  * relies on) and tag order survive a round trip. `meta` (the schema version) is not state.
+ *
+ * An imported document is checked whole before anything is written (store/state-validation.ts):
+ * a state the EC2 actions could not have made, and that a later call could trip over, is refused.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { SCHEMA_VERSION } from './schema.js';
+import { STATE_FORMAT, StateImportError, validateStateDocument } from './state-validation.js';
 
-export const STATE_FORMAT = 'ec2-sg-emulator/state';
+export { STATE_FORMAT, StateImportError };
 
 export interface StateDocument {
   readonly format: typeof STATE_FORMAT;
@@ -18,16 +23,22 @@ export interface StateDocument {
   readonly tables: Record<string, Record<string, string | number | null>[]>;
 }
 
-/** A document that cannot be imported; the message says which part and why. */
-export class StateImportError extends Error {}
-
 type Cell = string | number | null;
 
-/**
- * `upgradeData` brings imported rows written by an earlier release up to what this release's
- * resources are born with (store/migrations.ts describes each version's additions).
- */
-export function createStateAccess(db: Db, forgetCaches: () => void, upgradeData: () => void) {
+export interface StateHooks {
+  /** Forgets what the store caches about the rows (which scopes are seeded). */
+  readonly forgetCaches: () => void;
+  /**
+   * Brings imported rows written by an earlier release up to what this release's resources are
+   * born with (store/migrations.ts describes each version's additions).
+   */
+  readonly upgradeData: () => void;
+  /** Draws a new salt for the ids of scopes' defaults; runs inside the reset's or import's transaction. */
+  readonly newDefaultIdSalt: () => void;
+}
+
+export function createStateAccess(db: Db, hooks: StateHooks) {
+  const { forgetCaches, upgradeData, newDefaultIdSalt } = hooks;
   // Statements built from table names are prepared once per text and kept: a statement prepared per
   // call holds native memory V8 does not see until a full GC, so RSS crept up over many resets.
   const prepared = new Map<string, Statement<unknown[]>>();
@@ -74,7 +85,10 @@ export function createStateAccess(db: Db, forgetCaches: () => void, upgradeData:
   return {
     /** Back to the state of a fresh start: every table empty; defaults are recreated on next use. */
     reset(): void {
-      inTransaction(emptyAll);
+      inTransaction(() => {
+        emptyAll();
+        newDefaultIdSalt();
+      });
       forgetCaches();
     },
 
@@ -97,10 +111,11 @@ export function createStateAccess(db: Db, forgetCaches: () => void, upgradeData:
 
     /**
      * Replaces the whole state with `document`, all or nothing. Tables it leaves out end up empty.
-     * Throws StateImportError for anything that does not fit the schema.
+     * Throws StateImportError, naming the first problem, for anything that does not fit the schema
+     * or could not have been made by the EC2 actions (store/state-validation.ts).
      */
     importState(document: unknown): void {
-      const tables = checkedTables(document);
+      const tables = validateStateDocument(document);
       const known = new Set(stateTables());
       for (const name of Object.keys(tables)) {
         if (!known.has(name)) throw new StateImportError(`tables.${name}: no such table`);
@@ -108,6 +123,7 @@ export function createStateAccess(db: Db, forgetCaches: () => void, upgradeData:
       try {
         inTransaction(() => {
           emptyAll();
+          newDefaultIdSalt();
           for (const table of known) {
             const rows = tables[table];
             if (rows === undefined) continue;
@@ -125,40 +141,19 @@ export function createStateAccess(db: Db, forgetCaches: () => void, upgradeData:
               }
             });
           }
-          upgradeData();
+          try {
+            upgradeData();
+          } catch (err) {
+            // The checks above leave the upgrade nothing to trip over; should one slip through,
+            // the document is still refused, never answered with a 500.
+            throw new StateImportError(`the rows cannot be upgraded to this release: ${(err as Error).message}`);
+          }
         });
       } finally {
         forgetCaches();
       }
     },
   };
-}
-
-function checkedTables(document: unknown): Record<string, Record<string, Cell>[]> {
-  if (!isObject(document)) throw new StateImportError('the state must be a JSON object');
-  if (document.format !== undefined && document.format !== STATE_FORMAT) {
-    throw new StateImportError(`format: expected '${STATE_FORMAT}'`);
-  }
-  const version = document.schemaVersion;
-  if (version !== undefined && (typeof version !== 'number' || version > SCHEMA_VERSION)) {
-    throw new StateImportError(`schemaVersion: ${String(version)} is not one this ec2-sg-emulator reads (up to ${SCHEMA_VERSION})`);
-  }
-  if (!isObject(document.tables)) throw new StateImportError('tables: must be an object of table name to rows');
-  for (const [table, rows] of Object.entries(document.tables)) {
-    if (!Array.isArray(rows)) throw new StateImportError(`tables.${table}: must be an array of rows`);
-    rows.forEach((row: unknown, index) => {
-      if (!isObject(row)) throw new StateImportError(`tables.${table}[${index}]: must be an object`);
-      for (const [column, value] of Object.entries(row)) {
-        const ok = value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
-        if (!ok) throw new StateImportError(`tables.${table}[${index}].${column}: must be a string, a number or null`);
-      }
-    });
-  }
-  return document.tables as Record<string, Record<string, Cell>[]>;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function quoted(identifier: string): string {

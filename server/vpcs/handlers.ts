@@ -39,7 +39,9 @@ function canonicalVpcCidr(raw: string): string {
 function amazonIpv6Block(): string {
   const b = randomBytes(4);
   const hex = (n: number) => n.toString(16);
-  return `2600:1f${hex(0x10 + (b[0]! & 0x0f))}:${hex(b.readUInt16BE(1))}:${hex(b[3]!)}00::/56`;
+  // The fourth group is the /56's last byte followed by 00, written canonically (no leading zeros,
+  // so a zero byte is `0`, not `000`): state import checks blocks are canonical.
+  return `2600:1f${hex(0x10 + (b[0]! & 0x0f))}:${hex(b.readUInt16BE(1))}:${hex(b[3]! << 8)}::/56`;
 }
 
 export function toVpc(vpc: VpcRecord, state: 'pending' | 'available' = 'available'): Vpc {
@@ -115,7 +117,7 @@ export function deleteVpc(input: DeleteVpcRequest, ctx: RequestContext, deps: De
   if (deps.store.countNonDefaultGroupsOfVpc(vpcId) > 0 || deps.store.subnetIdsOfVpc(vpcId).length > 0 || deps.store.vpcHasSecurityGroupAssociations(vpcId)) {
     throw new Ec2Error('DependencyViolation', `The vpc '${vpcId}' has dependencies and cannot be deleted.`);
   }
-  // Its pending and active peering connections end with it (the console does the same; README).
+  // Its pending and active peering connections end with it (the console does the same; docs/fidelity.md).
   endPeeringsOfVpc(ctx, deps, vpcId);
   deps.store.deleteVpc(vpcId);
   return { Return: true };
