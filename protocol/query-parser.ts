@@ -15,11 +15,16 @@
  * `+1`, `1e3`, 2147483648 and beyond) is `UnknownParameter` naming the full key. With no leading
  * zeros each index has one spelling, so a repeated index is a repeated key: it keeps its first
  * value, as a Java servlet's getParameter does for any key sent twice.
+ *
+ * No EC2 key is more than a handful of segments deep (the deepest, `IpPermissions.N.Groups.N.GroupId`,
+ * has five), so a key is cut into at most MAX_KEY_SEGMENTS segments: the last one keeps the rest of a
+ * deeper key, dots and all, which no shape has, so the key reads as `UnknownParameter` naming it in
+ * full, like any other unknown key. A key of a million dots thus costs a few nodes, not a million.
  */
 import { Ec2Error, ec2Error, invalidValue } from './errors.js';
 import { wireName, type ListShape, type Shape, type StructureShape } from './shapes.js';
 
-interface KeyNode {
+export interface KeyNode {
   /** The dotted key as sent, for error messages. */
   readonly key: string;
   value?: string;
@@ -51,19 +56,31 @@ export function isEnvelopeParameter(key: string): boolean {
 }
 
 export function parseQueryInput(params: Iterable<[string, string]>, shape: StructureShape): Record<string, unknown> {
+  return readStructure(keyTree(params), shape);
+}
+
+/**
+ * Segments a key is cut into at most; the last keeps the rest of a deeper key. Above the deepest
+ * key of any shape (five; test/unit/protocol/query-parser-bounds.test.ts checks it).
+ */
+export const MAX_KEY_SEGMENTS = 6;
+
+/** The keys folded into a tree, one node per segment (exported for the bounds test). */
+export function keyTree(params: Iterable<[string, string]>): KeyNode {
   const root: KeyNode = { key: '' };
   for (const [key, value] of params) {
     if (ENVELOPE_PARAMETERS.has(key)) continue;
     insertKey(root, key, value);
   }
-  return readStructure(root, shape);
+  return root;
 }
 
 function insertKey(root: KeyNode, key: string, value: string): void {
   let node = root;
   let start = 0;
-  for (;;) {
-    const dot = key.indexOf('.', start);
+  for (let depth = 1; ; depth++) {
+    // Past the bound the remainder is not searched for dots at all: one segment, one node.
+    const dot = depth >= MAX_KEY_SEGMENTS ? -1 : key.indexOf('.', start);
     const segment = dot === -1 ? key.slice(start) : key.slice(start, dot);
     const path = dot === -1 ? key : key.slice(0, dot);
     node.children ??= new Map();

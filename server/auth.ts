@@ -8,11 +8,18 @@
  * signed-header list, and the SHA-256 of the payload actually received, and the
  * signing key is HMAC("AWS4"+secret, date) → region → service → "aws4_request".
  *
- * EC2's answers (README fidelity notes): an unknown key or a wrong signature is `AuthFailure` 401
+ * EC2's answers (docs/fidelity.md): an unknown key or a wrong signature is `AuthFailure` 401
  * `AWS was not able to validate the provided access credentials`; a request dated more than 15
  * minutes away from now is `RequestExpired` 400 `Request has expired.`; a request with no
  * signature at all is `MissingParameter` `The request must contain the parameter AWSAccessKeyId`;
  * an Authorization header without its parts is `IncompleteSignature`.
+ *
+ * The credential scope (`AKID/20260101/eu-west-1/ec2/aws4_request`) must name this service and a
+ * real region: AWS refuses a signature scoped to another service (`s3`, `iam`) or to a region
+ * that does not exist, even when the signature itself is right. The Query services (STS, IAM,
+ * SQS) answer `SignatureDoesNotMatch` 403 `Credential should be scoped to correct service: 'sts'. `
+ * and `Credential should be scoped to a valid region. ` (trailing space included); we answer the
+ * same for EC2, with 'ec2' (fidelity notes). STS requests on this endpoint are scoped `sts`.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Ec2Error, ec2Error } from '../protocol/errors.js';
@@ -37,8 +44,54 @@ function headerValue(headers: SignedRequest['headers'], name: string): string | 
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-/** Throws EC2's error unless the request carries a valid SigV4 signature by a known key. */
-export function verifySignature(request: SignedRequest, credentials: CredentialStore, now: number = Date.now()): void {
+/**
+ * Every region of every AWS partition (commercial, China, GovCloud, the isolated and sovereign
+ * clouds), as the SDK's endpoint tables (@aws-sdk/core's partitions) list them: the one list of
+ * real region names in the project. Signatures scoped to any other name are refused; a region AWS
+ * opens later is added here.
+ */
+export const AWS_REGIONS: ReadonlySet<string> = new Set([
+  'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1',
+  'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5',
+  'ap-southeast-6', 'ap-southeast-7', 'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-north-1',
+  'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'il-central-1', 'me-central-1', 'me-south-1',
+  'me-west-1', 'mx-central-1', 'sa-east-1', 'sa-west-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+  'cn-north-1', 'cn-northwest-1',
+  'us-gov-east-1', 'us-gov-west-1',
+  'us-iso-east-1', 'us-iso-west-1', 'us-isob-east-1', 'us-isob-west-1', 'us-isof-east-1', 'us-isof-south-1',
+  'eu-isoe-west-1', 'eusc-de-east-1',
+]);
+
+/** The services a signature on this endpoint may be scoped to. */
+export type SignedService = 'ec2' | 'sts';
+
+/** Who signed, and the scope they signed for (what verifySignature answers on success). */
+export interface SignatureScope {
+  readonly accessKeyId: string;
+  readonly region: string;
+  /** The scope's service as signed: checked by requireService once the request's service is known. */
+  readonly service: string;
+}
+
+const wrongService = (expected: SignedService): Ec2Error =>
+  new Ec2Error('SignatureDoesNotMatch', `Credential should be scoped to correct service: '${expected}'. `);
+
+/**
+ * Refuses a signature scoped to another service than `expected` (`sts` on an EC2 request, `ec2` on
+ * an STS one, `s3` anywhere): called once the request's parameters say which service it is for.
+ * (server/app.ts first answers requests signed for services it recognises as another's, S3 or
+ * DynamoDB, in their own protocol: server/other-services.ts.)
+ */
+export function requireService(scope: SignatureScope, expected: SignedService): void {
+  if (scope.service !== expected) throw wrongService(expected);
+}
+
+/**
+ * Throws EC2's error unless the request carries a valid SigV4 signature by a known key, scoped to
+ * a real region; answers the scope. Its service is checked by `requireService`, once the request's
+ * parameters say whether it is for EC2 or STS.
+ */
+export function verifySignature(request: SignedRequest, credentials: CredentialStore, now: number = Date.now()): SignatureScope {
   const authorization = headerValue(request.headers, 'authorization');
   if (authorization === undefined || authorization === '') {
     throw ec2Error('MissingParameter', 'AWSAccessKeyId');
@@ -70,6 +123,7 @@ export function verifySignature(request: SignedRequest, credentials: CredentialS
   }
   const secret = credentials.get(accessKeyId);
   if (secret === undefined) throw ec2Error('AuthFailure');
+  if (!AWS_REGIONS.has(region)) throw new Ec2Error('SignatureDoesNotMatch', 'Credential should be scoped to a valid region. ');
 
   const requestTime = parseAmzDate(amzDate!);
   if (requestTime === undefined || !amzDate!.startsWith(date)) throw ec2Error('AuthFailure');
@@ -89,6 +143,7 @@ export function verifySignature(request: SignedRequest, credentials: CredentialS
   const expected = hmac(key, stringToSign);
   const given = /^[0-9a-f]{64}$/.test(signature!) ? Buffer.from(signature!, 'hex') : Buffer.alloc(0);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw ec2Error('AuthFailure');
+  return { accessKeyId, region, service };
 }
 
 export function canonicalRequest(request: SignedRequest, signedHeaders: readonly string[]): string {
@@ -149,6 +204,42 @@ function parseAmzDate(value: string): number | undefined {
 
 const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const hmac = (key: Buffer, text: string): Buffer => createHmac('sha256', key).update(text, 'utf8').digest();
+
+/**
+ * Requests a browser sends on behalf of a page from another site. SDKs and the CLI never send
+ * `Origin` or `Sec-Fetch-Site`; browsers send `Origin` on every cross-origin POST (a form post to
+ * `/` needs no CORS preflight) and `Sec-Fetch-Site` on everything, including the GET of an
+ * `<img src="http://127.0.0.1:4566/?Action=CreateSecurityGroup…">`.
+ *
+ * `origin` is the request's Origin header, `host` its Host header; an Origin names the same server
+ * when its host and port are the Host header's (the scheme is not compared: a TLS proxy in front
+ * changes it).
+ */
+export function isForeignOrigin(origin: string, host: string | undefined): boolean {
+  const schemeEnd = origin.indexOf('://');
+  return schemeEnd === -1 || host === undefined || origin.slice(schemeEnd + 3).toLowerCase() !== host.toLowerCase();
+}
+
+/** Describe* and Get* only read; every other action changes state. */
+const READ_ONLY_ACTION = /^(?:Describe|Get)[A-Z]/;
+
+/**
+ * EC2 (and STS) requests from a browser page on another site: refused when they carry a foreign
+ * Origin (any action: without CORS headers such a page cannot read an answer anyway), or when the
+ * browser says the page is cross-site or same-site (another port of localhost) and the action
+ * changes state. AWS has no such rule (its endpoints are not reachable by ambient authority); the
+ * closest answer it has is `UnauthorizedOperation` 403.
+ */
+export function refuseCrossSite(headers: SignedRequest['headers'], action: string): void {
+  const origin = headerValue(headers, 'origin');
+  if (origin !== undefined && isForeignOrigin(origin, headerValue(headers, 'host'))) {
+    throw ec2Error('UnauthorizedOperation', `Requests from a web page on ${origin} are refused; send them from an SDK or the CLI.`);
+  }
+  const site = headerValue(headers, 'sec-fetch-site');
+  if ((site === 'cross-site' || site === 'same-site') && action !== '' && !READ_ONLY_ACTION.test(action)) {
+    throw ec2Error('UnauthorizedOperation', `A web page on another site cannot call ${action}; send it from an SDK or the CLI.`);
+  }
+}
 
 /** `AKID:SECRET,AKID2:SECRET2` (flag or environment) → a credential store. */
 export function parseCredentialList(text: string): CredentialStore {

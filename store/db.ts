@@ -26,6 +26,7 @@ export function openDatabase(path: string = ':memory:'): Db {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    if (path !== ':memory:' && path !== '') requireIntactFile(db, path);
     applyMigrations(db, MIGRATIONS, SCHEMA_VERSION, upgradeData);
     return db;
   } catch (err) {
@@ -35,6 +36,23 @@ export function openDatabase(path: string = ':memory:'): Db {
       throw new DatabaseOpenError(`cannot use database file ${path}: ${(err as Error).message}`);
     }
     throw err;
+  }
+}
+
+/**
+ * A damaged file opens without complaint (opening reads only its header and schema); reads of a
+ * damaged page then fail with a 500 while writes elsewhere go on, so the damage spreads. SQLite's
+ * quick_check (every page and index structure, without cross-checking index contents, linear in
+ * the file's size) refuses such a file at start instead. A file whose damage SQLite meets before
+ * the check even runs throws SQLITE_CORRUPT / SQLITE_NOTADB, turned into the same one line above.
+ */
+function requireIntactFile(db: Db, path: string): void {
+  const rows = db.pragma('quick_check(1)') as Array<Record<string, unknown>>;
+  const verdict = String(Object.values(rows[0] ?? {})[0] ?? 'no answer');
+  if (verdict !== 'ok') {
+    throw new DatabaseOpenError(
+      `database file ${path} is damaged (SQLite quick_check: ${verdict.replace(/\s+/g, ' ')}); restore it from a copy or use another --db file`,
+    );
   }
 }
 
