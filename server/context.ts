@@ -24,7 +24,7 @@ export interface Deps {
 }
 
 /** `AKID/20260101/eu-west-1/ec2/aws4_request`, from the Authorization header or X-Amz-Credential. */
-const CREDENTIAL = /^([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/[^/,\s]+\/aws4_request/;
+const CREDENTIAL = /^([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([^/,\s]+)\/aws4_request/;
 const AUTHORIZATION_CREDENTIAL = /Credential=([^,\s]+)/;
 
 /**
@@ -34,14 +34,15 @@ const AUTHORIZATION_CREDENTIAL = /Credential=([^,\s]+)/;
 export function signerOf(
   authorization: string | undefined,
   params: URLSearchParams,
-): { accessKeyId: string | undefined; region: string | undefined } {
+): { accessKeyId: string | undefined; region: string | undefined; service: string | undefined } {
   const credential =
     (authorization !== undefined ? AUTHORIZATION_CREDENTIAL.exec(authorization)?.[1] : undefined) ??
     params.get('X-Amz-Credential') ??
     undefined;
   if (credential !== undefined) {
     const scope = CREDENTIAL.exec(credential);
-    return { accessKeyId: scope?.[1] ?? credential.split('/')[0], region: scope?.[2] };
+    // The scope's service (`ec2`, `sts`, or another service's: server/other-services.ts).
+    return { accessKeyId: scope?.[1] ?? credential.split('/')[0], region: scope?.[2], service: scope?.[3] };
   }
-  return { accessKeyId: params.get('AWSAccessKeyId') ?? undefined, region: undefined };
+  return { accessKeyId: params.get('AWSAccessKeyId') ?? undefined, region: undefined, service: undefined };
 }

@@ -3,6 +3,7 @@
  * A new action goes here (and its shapes in protocol/shapes.ts, its handler beside its siblings).
  */
 import { OPERATION_SHAPES, type OperationName, type OperationShapes } from '../protocol/shapes.js';
+import { isEc2Action } from '../protocol/ec2-actions.js';
 import type { Deps, RequestContext } from './context.js';
 import * as availabilityZones from './availability-zones/handlers.js';
 import * as networkAcls from './network-acls/handlers.js';
@@ -87,3 +88,8 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
     { shapes: OPERATION_SHAPES[name], handler: HANDLERS[name] as Operation['handler'] },
   ]),
 );
+
+/** A real EC2 action that this emulator does not serve (answered InvalidAction, as AWS answers a typo). */
+export function isNotEmulated(action: string): boolean {
+  return !OPERATIONS.has(action) && isEc2Action(action);
+}

@@ -1,7 +1,7 @@
 /**
  * DescribeNetworkAcls: every VPC's default network ACL (creating or changing ACLs is not emulated).
  *
- * AWS rules (API reference, CLI examples; README fidelity notes):
+ * AWS rules (API reference, CLI examples; docs/fidelity.md):
  * - a default ACL allows all traffic both ways: per direction, rule 100 `allow` and rule 32767
  *   `deny` for 0.0.0.0/0, plus 101 `allow` and 32768 `deny` for ::/0 when the VPC has IPv6;
  *   egress entries first, each direction by rule number, protocol `-1` (no ports);
@@ -89,10 +89,11 @@ export function describeNetworkAcls(
   validatePageRequest(input);
   const matches = compileFilters(input.Filters, NETWORK_ACL_FILTERS);
   const { store } = deps;
+  const { isVisible } = deps.realism; // a new VPC's default ACL hides with it under eventual consistency
   const acls = namedOrAll(input.NetworkAclIds, {
-    find: (id) => store.getNetworkAcl(ctx.scope, id),
+    find: (id) => (isVisible(id) ? store.getNetworkAcl(ctx.scope, id) : undefined),
     notFound: (id) => ec2Error('InvalidNetworkAclID.NotFound', id),
-    all: () => store.listNetworkAcls(ctx.scope),
+    all: () => store.listNetworkAcls(ctx.scope).filter((a) => isVisible(a.networkAclId)),
   });
   const vpcs = new Map(store.listVpcs(ctx.scope).map((vpc) => [vpc.vpcId, vpc]));
   // Each ACL's subnets in one pass over the account's subnets, not one pass per ACL.

@@ -2,7 +2,7 @@
  * DescribeRouteTables: every VPC's main route table (creating route tables or routes is not
  * emulated).
  *
- * AWS rules (API reference, CLI examples; README fidelity notes):
+ * AWS rules (API reference, CLI examples; docs/fidelity.md):
  * - a main route table holds the VPC's local route: its IPv4 block (and its IPv6 block when it has
  *   one) to gateway `local`, origin `CreateRouteTable`, state `active`;
  * - its one association is the main association: `main` true, no subnet, state `associated`;
@@ -89,10 +89,11 @@ export function describeRouteTables(
   validatePageRequest(input);
   const matches = compileFilters(input.Filters, ROUTE_TABLE_FILTERS);
   const { store } = deps;
+  const { isVisible } = deps.realism; // a new VPC's main route table hides with it under eventual consistency
   const tables = namedOrAll(input.RouteTableIds, {
-    find: (id) => store.getRouteTable(ctx.scope, id),
+    find: (id) => (isVisible(id) ? store.getRouteTable(ctx.scope, id) : undefined),
     notFound: (id) => ec2Error('InvalidRouteTableID.NotFound', id),
-    all: () => store.listRouteTables(ctx.scope),
+    all: () => store.listRouteTables(ctx.scope).filter((t) => isVisible(t.routeTableId)),
   });
   const vpcs = new Map(store.listVpcs(ctx.scope).map((vpc) => [vpc.vpcId, vpc]));
   const views: RouteTableView[] = tables.map((table) => {

@@ -166,7 +166,9 @@ const TAG_FILTERS: FilterTable<TagDescriptionRecord> = {
 export function describeTags(input: DescribeTagsRequest, ctx: RequestContext, deps: Deps): DescribeTagsResult {
   validatePageRequest(input);
   const matches = compileFilters(input.Filters, TAG_FILTERS);
-  const tags = deps.store.listTagDescriptions(ctx.scope).filter(matches);
+  // Tags of a resource still hidden by the consistency delay (server/realism.ts) are hidden with it.
+  const { isVisible } = deps.realism;
+  const tags = deps.store.listTagDescriptions(ctx.scope).filter((t) => isVisible(t.resourceId) && matches(t));
   const page = takePage(tags, input);
   return {
     Tags: page.items.map((t) => ({

@@ -82,7 +82,8 @@ export async function startProcess(args: readonly string[], options: { cwd: stri
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const url = await new Promise<string>((resolve, reject) => {
     const check = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(out);
+      // The readable start-up line, or with --log-format json the event {"msg":"listening","url":…}.
+      const match = /listening on (http:\/\/\S+)/.exec(out) ?? /"msg":"listening","url":"(http:\/\/[^"]+)"/.exec(out);
       if (match) {
         child.stdout!.off('data', check);
         resolve(match[1]!);

@@ -30,6 +30,13 @@ describe('Realism: injected faults', () => {
     expect(failed).toEqual([true, false, true, false, false]);
   });
 
+  it('fills the parameters of an error whose message names something, never with "undefined"', () => {
+    const realism = new Realism({ faults: [{ action: 'DescribeSecurityGroups', error: 'InvalidGroup.NotFound' }], consistencyDelayMs: 0 });
+    const { fault } = realism.beforeAction('DescribeSecurityGroups');
+    expect(fault?.code).toBe('InvalidGroup.NotFound');
+    expect(fault?.message).toBe("The security group '(injected fault on DescribeSecurityGroups)' does not exist");
+  });
+
   it('adds latency with or without an error', () => {
     const realism = new Realism({ faults: [{ action: 'DescribeVpcs', error: null, latencyMs: 250 }], consistencyDelayMs: 0 });
     expect(realism.beforeAction('DescribeVpcs')).toEqual({ latencyMs: 250, fault: undefined });
