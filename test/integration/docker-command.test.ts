@@ -5,7 +5,7 @@
  * command must pass while it runs and fail once it has stopped. Reading them from the Dockerfile
  * keeps the test and the image from drifting apart.
  */
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -69,7 +69,7 @@ beforeAll(async () => {
     const [source, destination] = copy.args.replace(/--\S+\s*/g, '').split(/\s+/);
     const target = join(root, destination!.replace(/^\.\//, '').replace(new RegExp(`^${workdir}/?`), ''));
     mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(join(REPO_ROOT, source!), target);
+    cpSync(join(REPO_ROOT, source!), target, { recursive: true });
   }
   port = await freePort();
 }, 180_000);
@@ -95,8 +95,8 @@ const runHealthcheck = () =>
 describe('the Dockerfile', () => {
   it('builds in one stage and runs in a slim one, as a non-root user', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    expect(buildStage[0]!.args).toMatch(/^node:20-bookworm-slim\b/);
-    expect(runtime[0]!.args).toMatch(/^node:20-bookworm-slim$/);
+    expect(buildStage[0]!.args).toMatch(/^node:24-bookworm-slim\b/);
+    expect(runtime[0]!.args).toMatch(/^node:24-bookworm-slim$/);
     const buildRuns = buildStage.filter((i) => i.keyword === 'RUN').map((i) => i.args).join(' ');
     for (const needed of ['python3', 'make', 'g++', 'npm ci', 'npm run build', 'npm prune --omit=dev']) expect(buildRuns).toContain(needed);
     expect(one('USER').at(-1)!.args).toBe('node');
@@ -114,11 +114,16 @@ describe('the image command, run outside Docker', () => {
   it('starts with the image environment and serves EC2 requests', async () => {
     expect(cmd).toEqual(['node', '--max-semi-space-size=4', 'dist/server/main.js']);
     server = await startProcess(cmd.slice(1), { cwd: root, env: containerEnv() });
-    expect(server.url).toBe(`http://127.0.0.1:${port}`);
-    const client = ec2Client(server.url);
+    // The start-up line names the address as bound; clients on this machine use 127.0.0.1.
+    expect(server.url).toBe(`http://0.0.0.0:${port}`);
+    const client = ec2Client(`http://127.0.0.1:${port}`);
     const created = await client.send(new CreateSecurityGroupCommand({ GroupName: 'from-the-image', Description: 'docker command' }));
     const seen = await client.send(new DescribeSecurityGroupsCommand({ GroupIds: [created.GroupId!] }));
     expect(seen.SecurityGroups![0]!.GroupName).toBe('from-the-image');
+    // The console's static files are in the image too.
+    const consolePage = await fetch(`http://127.0.0.1:${port}/_emulator/ui`);
+    expect(consolePage.status).toBe(200);
+    expect(await consolePage.text()).toContain('<html');
     client.destroy();
   });
 
