@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The property tests of test/fuzz/ at many times their CI case count (issue 6: "more in a separate
- * script"). Usage: npm run fuzz:soak -- [scale] [seed]
+ * The property tests of test/fuzz/ at many times their CI case count (the suite runs few cases per property;
+ * this script runs many more). Usage: npm run fuzz:soak -- [scale] [seed]
  *   scale  multiplies every property's runs (default 20: about 200,000 cases)
  *   seed   replays one run; fast-check prints the seed and path of any counterexample it finds
  */

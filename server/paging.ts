@@ -6,7 +6,7 @@
  * never skips one that existed throughout; new items appear on a later page, deleted ones vanish.
  *
  * AWS texts: `Value ( 1 ) for parameter maxResults is invalid. Expecting a value greater than 5.`
- * and `Value (  ) for parameter NextToken is invalid. The token is invalid.` (README fidelity notes).
+ * and `Value (  ) for parameter NextToken is invalid. The token is invalid.` (docs/fidelity.md).
  */
 import { invalidValue } from '../protocol/errors.js';
 

@@ -5,7 +5,7 @@
  * code plus `-az<N>` (`use1-az1`), the short code being the area and the initials of the direction
  * (`us-east-1` → `use1`, `ap-southeast-2` → `apse2`, `eu-central-1` → `euc1`). Which letter maps to
  * which id differs per AWS account; here it is the same for every account, the common pairing below
- * (README fidelity notes). Regions not in the table get three zones, a to c, az1 to az3.
+ * (docs/fidelity.md). Regions not in the table get three zones, a to c, az1 to az3.
  */
 
 /**

@@ -8,9 +8,9 @@
  * intervals and opens new rows at the next version, so a version, once written, never changes.
  * A restore is such a modification too: the next version gets the entries of an earlier one.
  *
- * Every region also has AWS-managed lists (S3, DynamoDB), seeded here when the account-region is
- * first used (the store's `ensureScope`) with AWS's own ids where known; rules may name them as
- * peers like any other list.
+ * Every region also has AWS-managed lists (S3, DynamoDB), seeded here with the account-region's
+ * other defaults (the store's `inScope`: kept from its first write) with AWS's own ids where known;
+ * rules may name them as peers like any other list.
  *
  * The store knows SQL and nothing of EC2's errors: handlers validate inside the same transaction.
  */
@@ -90,8 +90,8 @@ const AWS_MANAGED_PREFIX_LISTS = [
 ] as const;
 
 /**
- * AWS's own ids of its lists, the ones users copy into configurations (README, "Managed prefix
- * lists", says where each comes from): 8 hex digits, fixed per region and service.
+ * AWS's own ids of its lists, the ones users copy into configurations (docs/fidelity.md, "Managed
+ * prefix lists", says where each comes from): 8 hex digits, fixed per region and service.
  */
 export const KNOWN_AWS_MANAGED_PREFIX_LIST_IDS: Readonly<Record<string, Readonly<Record<'s3' | 'dynamodb', string>>>> = {
   'us-east-1': { s3: 'pl-63a5400a', dynamodb: 'pl-02cd2c6b' },
@@ -109,7 +109,7 @@ export function awsManagedPrefixListId(region: string, service: string): string 
   return known ?? `pl-${createHash('sha256').update(`${region}/${service}`).digest('hex').slice(0, 8)}`;
 }
 
-/** The state message of a list whose deletion failed (our text; README: "Managed prefix lists"). */
+/** The state message of a list whose deletion failed (our text; docs/fidelity.md: "Managed prefix lists"). */
 export function deleteFailedMessage(prefixListId: string): string {
   return `The prefix list ${prefixListId} could not be deleted because it is referenced by one or more resources.`;
 }

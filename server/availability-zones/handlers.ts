@@ -1,7 +1,7 @@
 /**
  * DescribeAvailabilityZones: the region's zones (store/availability-zones.ts), all `available`.
  *
- * AWS rules (API reference; README fidelity notes): each zone has its name, id, `zoneType`
+ * AWS rules (API reference; docs/fidelity.md): each zone has its name, id, `zoneType`
  * `availability-zone`, `optInStatus` `opt-in-not-required`, its region as network border group,
  * and its state in the element `zoneState`; `ZoneName.N` naming a zone the region does not have is
  * `InvalidParameterValue: Invalid availability zone: [x]`; the documented filters apply. There are

@@ -3,7 +3,7 @@
  * DescribeNetworkInterfaces, DeleteNetworkInterface, ModifyNetworkInterfaceAttribute,
  * DescribeNetworkInterfaceAttribute.
  *
- * AWS rules (API reference, ENI user guide, errors quoted in public issues; README fidelity notes):
+ * AWS rules (API reference, ENI user guide, errors quoted in public issues; docs/fidelity.md):
  * - an interface lives in one subnet and holds 1 to 5 security groups of that subnet's VPC; none
  *   named means the VPC's `default` group; a group of another VPC is
  *   `InvalidParameter: Security group sg-… and subnet subnet-… belong to different networks.`;

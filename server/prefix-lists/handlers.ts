@@ -16,7 +16,7 @@
  * - deleting a list a rule references is accepted (`delete-in-progress`) and fails in the
  *   background: the list stays, in state `delete-failed` with a state message, and the rules keep
  *   naming it, until a later Delete finds no references. A `delete-failed` list is otherwise an
- *   ordinary list: it can be modified, restored, tagged and named by new rules (README).
+ *   ordinary list: it can be modified, restored, tagged and named by new rules (docs/fidelity.md).
  *
  * AWS does the work of Create/Modify/Delete in the background: their answers carry the state
  * `create-in-progress` / `modify-in-progress` / `delete-in-progress`, while describes show the

@@ -2,7 +2,7 @@
  * Prefix-list reads besides the managed-list describes: DescribePrefixLists and
  * GetManagedPrefixListAssociations.
  *
- * AWS rules implemented (research issue 11 §4):
+ * AWS rules implemented (our research notes on managed prefix lists):
  * - DescribePrefixLists shows the AWS service lists (`com.amazonaws.<region>.s3` / `.dynamodb`),
  *   the same lists and `pl-` ids DescribeManagedPrefixLists shows with owner `AWS`, as
  *   `prefixListId`, `prefixListName` and `cidrSet` (bare CIDR strings); filters `prefix-list-id`

@@ -2,7 +2,7 @@
  * RestoreManagedPrefixListVersion: a new version of a customer-managed list whose entries are
  * those of an earlier version.
  *
- * AWS rules implemented (research issue 11 §4, the API reference and its sample):
+ * AWS rules implemented (our research notes on managed prefix lists, the API reference and its sample):
  * - `PrefixListId`, `PreviousVersion` (the version to restore) and `CurrentVersion` are required;
  *   `CurrentVersion` must be the list's version (`PrefixListVersionMismatch`, as for Modify);
  * - the restore makes version CurrentVersion + 1 with the entries (and their descriptions) of
@@ -10,7 +10,7 @@
  *   old version number (the API reference's sample), describes then show `restore-complete`;
  * - AWS-managed lists are read-only, as for Modify.
  *
- * Our choices (README fidelity notes): the version to restore must be one of the last 1,000
+ * Our choices (docs/fidelity.md): the version to restore must be one of the last 1,000
  * versions and older than the current one; restored entries must fit the list's MaxEntries
  * (it may have shrunk since), refused at once with `PrefixListMaxEntriesExceeded`. Nothing else
  * needs re-checking: MaxEntries, the name and the address family are unchanged, and the rule

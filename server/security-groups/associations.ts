@@ -2,8 +2,8 @@
  * Security groups associated with other VPCs (November 2024): AssociateSecurityGroupVpc,
  * DisassociateSecurityGroupVpc, DescribeSecurityGroupVpcAssociations, GetSecurityGroupsForVpc.
  *
- * AWS rules (API reference and SDK notes; /work/research/issue11-aws.md §3 and §5; the error texts
- * AWS gives are not on record, so ours are listed in the README's fidelity notes):
+ * AWS rules (API reference and SDK notes; our research notes; the error texts AWS gives
+ * are not on record, so ours are listed in docs/fidelity.md):
  * - same account and region (another scope's group or VPC simply does not exist here); the group
  *   must not be a VPC's `default` group, the VPC not the default VPC nor the group's own VPC;
  * - Associate answers `associating` and the association is `associated` in every describe after

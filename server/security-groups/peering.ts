@@ -2,7 +2,7 @@
  * Security groups referenced across VPC peering connections: which groups a rule may name, how
  * such a reference is shown, DescribeSecurityGroupReferences and DescribeStaleSecurityGroups.
  *
- * AWS rules (VPC peering guide, API reference, CLI examples; README fidelity notes):
+ * AWS rules (VPC peering guide, API reference, CLI examples; docs/fidelity.md):
  * - a rule may name a group of another VPC of the account and region only while the two VPCs have
  *   an active peering connection; otherwise `InvalidGroup.NotFound: You have specified two
  *   resources that belong to different networks.`;

@@ -182,7 +182,7 @@ export function assertNoRepeats(specs: readonly RuleSpec[]): void {
 /**
  * The rule as EC2 writes it in `InvalidPermission.Duplicate` (B-1…B-5):
  * `peer: 10.0.0.0/16, TCP, from port: 80, to port: 80, ALLOW`. The ICMP and prefix-list forms are
- * not on record; ours follow the same pattern (README fidelity notes).
+ * not on record; ours follow the same pattern (docs/fidelity.md).
  */
 export function duplicateRuleText(spec: RuleSpec): string {
   const peer = `peer: ${peerValue(spec.peer)}`;

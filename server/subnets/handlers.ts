@@ -1,7 +1,7 @@
 /**
  * CreateSubnet, DescribeSubnets, DeleteSubnet.
  *
- * AWS rules (API reference, VPC user guide, errors quoted in public issues; README fidelity notes):
+ * AWS rules (API reference, VPC user guide, errors quoted in public issues; docs/fidelity.md):
  * - a subnet's IPv4 block is /16 to /28, inside its VPC's block, and overlaps no other subnet of
  *   the VPC: otherwise `InvalidSubnet.Range: The CIDR 'x' is invalid.` or
  *   `InvalidSubnet.Conflict: The CIDR 'x' conflicts with another subnet`;

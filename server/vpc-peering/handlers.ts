@@ -4,8 +4,8 @@
  * DescribeVpcPeeringConnections. An active connection lets a rule reference a group of the peer
  * VPC (server/security-groups/peering.ts).
  *
- * AWS rules (API reference, VPC peering guide, CLI examples, errors quoted in public issues; README
- * fidelity notes):
+ * AWS rules (API reference, VPC peering guide, CLI examples, errors quoted in public issues;
+ * docs/fidelity.md):
  * - a new connection is answered `initiating-request` ("Initiating Request to <account>") and is
  *   `pending-acceptance` ("Pending Acceptance by <account>") from then on, until accepted
  *   (answered `provisioning`, then `active`), rejected, deleted, or 7 days pass (`expired`);

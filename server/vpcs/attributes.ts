@@ -2,7 +2,7 @@
  * DescribeVpcAttribute and ModifyVpcAttribute: the DNS attributes Terraform's aws_vpc reads on
  * every refresh (enableDnsHostnames, enableDnsSupport, enableNetworkAddressUsageMetrics).
  *
- * AWS rules (API reference; README fidelity notes):
+ * AWS rules (API reference; docs/fidelity.md):
  * - defaults: a new VPC has DNS support on and DNS hostnames off; a default VPC has both on;
  *   network-address-usage metrics are off;
  * - Describe names one attribute and answers only that one, as `<attr><value>…</value></attr>`;
