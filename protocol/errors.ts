@@ -5,10 +5,11 @@
  *   <Response><Errors><Error><Code>…</Code><Message>…</Message></Error></Errors><RequestID>…</RequestID></Response>
  * with no namespace, exactly one <Error>, and `RequestID` spelt with a capital ID (successes use
  * lower-case `requestId`). Client errors are 400, except DryRunOperation (412), AuthFailure (401),
- * UnauthorizedOperation (403) and RequestLimitExceeded (503). See aws-reference.md §1.
+ * UnauthorizedOperation and SignatureDoesNotMatch (403) and RequestLimitExceeded (503). See
+ * aws-reference.md §1.
  *
  * Messages are templates keyed by code. Where the reference quotes AWS verbatim, the template is
- * that text; where it does not, the README's fidelity notes list our choice.
+ * that text; where it does not, docs/fidelity.md list our choice.
  */
 
 type Template = (...args: string[]) => string;
@@ -37,6 +38,11 @@ export const EC2_ERRORS = {
   },
   DryRunOperation: { status: 412, message: () => 'Request would have succeeded, but DryRun flag is set.' },
   InvalidID: { status: 400, message: (id) => `The ID '${id}' is not valid` },
+  // Describe filters (server/filters.ts): AWS's text for too many values; too many filters passes its own.
+  FilterLimitExceeded: {
+    status: 400,
+    message: (max) => `The maximum number of filter values specified on a single call is ${max}`,
+  },
   // ---- security groups (aws-reference §2B–2E) ----
   'InvalidGroup.NotFound': { status: 400, message: (id) => `The security group '${id}' does not exist` },
   'InvalidGroupId.Malformed': { status: 400, message: (id) => `Invalid id: "${id}" (expecting "sg-...")` },
@@ -117,14 +123,14 @@ export const EC2_ERRORS = {
   'InvalidVpcID.NotFound': { status: 400, message: (id) => `The vpc ID '${id}' does not exist` },
   'InvalidVpcID.Malformed': { status: 400, message: (id) => `Invalid id: "${id}" (expecting "vpc-...")` },
   'InvalidVpc.Range': { status: 400, message: (cidr) => `The CIDR '${cidr}' is invalid.` },
-  // ---- security groups associated with other VPCs (README fidelity notes: our text)
+  // ---- security groups associated with other VPCs (docs/fidelity.md: our text)
   'Resource.AlreadyAssociated': {
     status: 400,
     message: (groupId, vpcId) => `The security group ${groupId} is already associated with ${vpcId}.`,
   },
   // ---- tags ----
   TagLimitExceeded: { status: 400, message: () => 'The maximum number of Tags for a resource has been reached.' },
-  // ---- managed prefix lists (aws-reference §2G; texts not quoted there are our choice, README fidelity notes)
+  // ---- managed prefix lists (aws-reference §2G; texts not quoted there are our choice, docs/fidelity.md)
   PrefixListVersionMismatch: { status: 400, message: () => 'The prefix list has the incorrect version number.' },
   InvalidPrefixListModification: { status: 400, message: (text) => text },
   PrefixListMaxEntriesExceeded: {
@@ -144,6 +150,10 @@ export const EC2_ERRORS = {
   AuthFailure: { status: 401, message: () => 'AWS was not able to validate the provided access credentials' },
   RequestExpired: { status: 400, message: () => 'Request has expired.' },
   IncompleteSignature: { status: 400, message: (text) => text },
+  // A credential scope for another service or a region that does not exist (server/auth.ts).
+  SignatureDoesNotMatch: { status: 403, message: (text) => text },
+  // A browser page on another site trying to change state (server/auth.ts refuseCrossSite).
+  UnauthorizedOperation: { status: 403, message: (reason) => `You are not authorized to perform this operation. ${reason}` },
   // ---- injected by opt-in fault rules (server/realism.ts) ----
   RequestLimitExceeded: { status: 503, message: () => 'Request limit exceeded.' },
   Unavailable: { status: 503, message: () => 'The service is unavailable. Please try again shortly.' },

@@ -21,8 +21,12 @@ export interface Config {
   readonly controlEndpoints: boolean;
   /** When set, every EC2/STS request must carry a valid SigV4 signature by one of these keys. */
   readonly credentials: CredentialStore | undefined;
+  /** When set, /_emulator/* and /moto-api/* require this token (or, with credentials, a signature). */
+  readonly controlToken: string | undefined;
   /** Injected faults and eventual consistency; none by default. */
   readonly realism: RealismSettings;
+  /** Requests the journal keeps (GET /_emulator/requests, the console); 0 turns it off. */
+  readonly journalSize: number;
 }
 
 export class ConfigError extends Error {}
@@ -30,6 +34,8 @@ export class ConfigError extends Error {}
 export const HELP = `ec2-sg-emulator: a local emulator of the Amazon EC2 security-group API
 
 Usage: ec2-sg-emulator [options]
+       ec2-sg-emulator check --from SOURCE --to DEST --protocol P [--port N]  would the groups allow it?
+                           ALLOWED (exit 0) or DENIED (exit 1) with the deciding rules; see check --help
 
 Options (each has an environment variable; the flag wins):
   --host HOST              address to listen on          HOST       (default 127.0.0.1)
@@ -44,10 +50,21 @@ Options (each has an environment variable; the flag wins):
   --prefix-lists-per-region N  customer prefix-list quota per region  PREFIX_LISTS_PER_REGION (default 100)
   --no-control             turn off /_emulator/* (health, reset, state, realism)  CONTROL_ENDPOINTS=off
   --credentials LIST       verify SigV4 with these keys: AKID:SECRET[,AKID:SECRET…]  AUTH_CREDENTIALS (default: off)
+  --control-token TOKEN    /_emulator/* needs 'Authorization: Bearer TOKEN' or 'x-emulator-control-token: TOKEN'  CONTROL_TOKEN (default: off)
   --faults JSON            injected faults, e.g. '[{"action":"*","error":"RequestLimitExceeded","rate":0.2}]'  FAULTS
   --consistency-delay-ms N new resources stay out of describe calls for N ms  CONSISTENCY_DELAY_MS (default 0)
+  --journal-size N         requests kept for /_emulator/requests and the console, 0 = off  JOURNAL_SIZE (default 1000)
   -h, --help               show this help
+  -v, --version            print the version and exit
 `;
+
+/**
+ * `-v` / `--version` anywhere on the command line: print the version instead of starting, whatever
+ * the other flags say (they are not checked, as a version query must answer even with stale ones).
+ */
+export function wantsVersion(argv: readonly string[]): boolean {
+  return argv.includes('--version') || argv.includes('-v');
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -69,8 +86,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
         'prefix-lists-per-region': { type: 'string' },
         'no-control': { type: 'boolean' },
         credentials: { type: 'string' },
+        'control-token': { type: 'string' },
         faults: { type: 'string' },
         'consistency-delay-ms': { type: 'string' },
+        'journal-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -87,9 +106,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
 
   const port = integer(pick('port', 'PORT') ?? '4566', '--port / PORT', 0, 65535);
   const region = pick('region', 'AWS_DEFAULT_REGION') ?? 'us-east-1';
-  if (!/^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(region)) throw new ConfigError(`--region / AWS_DEFAULT_REGION: '${region}' is not a region name`);
+  const regionFault = regionProblem(region);
+  if (regionFault) throw new ConfigError(`--region / AWS_DEFAULT_REGION: ${regionFault}`);
   const account = pick('account-id', 'ACCOUNT_ID') ?? '000000000000';
-  if (!/^[0-9]{12}$/.test(account)) throw new ConfigError(`--account-id / ACCOUNT_ID: '${account}' is not a 12-digit account id`);
+  const accountFault = accountIdProblem(account);
+  if (accountFault) throw new ConfigError(`--account-id / ACCOUNT_ID: ${accountFault}`);
   const logLevel = pick('log-level', 'LOG_LEVEL') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`--log-level / LOG_LEVEL: '${logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
@@ -113,11 +134,19 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     }
     if (credentials.size === 0) throw new ConfigError('--credentials / AUTH_CREDENTIALS: no ACCESS_KEY_ID:SECRET pair given');
   }
+  const controlToken = pick('control-token', 'CONTROL_TOKEN');
+  if (controlToken !== undefined && controlTokenProblem(controlToken)) {
+    throw new ConfigError(`--control-token / CONTROL_TOKEN: ${controlTokenProblem(controlToken)}`);
+  }
   const realism = realismSettings(pick('faults', 'FAULTS'), pick('consistency-delay-ms', 'CONSISTENCY_DELAY_MS'));
 
+  const journalSize = integer(pick('journal-size', 'JOURNAL_SIZE') ?? '1000', '--journal-size / JOURNAL_SIZE', 0, 1_000_000);
+
   return {
+    journalSize,
     controlEndpoints,
     credentials,
+    controlToken,
     realism,
     host: pick('host', 'HOST') ?? '127.0.0.1',
     port,
@@ -167,6 +196,22 @@ function realismSettings(faultsJson: string | undefined, delay: string | undefin
     throw new ConfigError(`--faults / FAULTS: ${(err as Error).message}`);
   }
   return settings;
+}
+
+/** Why `region` is not a region name, or undefined when it is one (the command line and startEmulator). */
+export function regionProblem(region: unknown): string | undefined {
+  return typeof region === 'string' && /^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(region) ? undefined : `'${String(region)}' is not a region name`;
+}
+
+/** Why `accountId` is not an account id, or undefined when it is one (the command line and startEmulator). */
+export function accountIdProblem(accountId: unknown): string | undefined {
+  return typeof accountId === 'string' && /^[0-9]{12}$/.test(accountId) ? undefined : `'${String(accountId)}' is not a 12-digit account id`;
+}
+
+/** Why `token` cannot be a control token (it travels in a header), or undefined when it can. */
+export function controlTokenProblem(token: unknown): string | undefined {
+  if (typeof token !== 'string' || token.length === 0) return 'the token is empty';
+  return /^[\x21-\x7e]+$/.test(token) ? undefined : 'the token must be printable ASCII without spaces (it is sent in a header)';
 }
 
 function integer(raw: string, label: string, min: number, max: number): number {

@@ -15,11 +15,13 @@ import { parseQueryInput } from '../protocol/query-parser.js';
 import { STS_OPERATION_SHAPES, STS_VERSION, STS_XML_NAMESPACE } from '../protocol/sts-shapes.js';
 import { ec2XmlNamespace, toQueryResponseXml, toResponseXml } from '../protocol/xml-writer.js';
 import type { Deps, RequestContext } from './context.js';
+import type { RequestCapture } from './journal.js';
 import { OPERATIONS } from './operations.js';
 import { getCallerIdentity } from './sts/handlers.js';
 
-export function dispatch(params: URLSearchParams, ctx: RequestContext, deps: Deps): string {
-  if (params.get('Version') === STS_VERSION) return dispatchSts(params, ctx, deps);
+/** `capture`, when the request journal is on, receives the parsed input and the output by reference. */
+export function dispatch(params: URLSearchParams, ctx: RequestContext, deps: Deps, capture?: RequestCapture | null): string {
+  if (params.get('Version') === STS_VERSION) return dispatchSts(params, ctx, deps, capture);
 
   const action = ctx.action;
   if (action === '') throw ec2Error('MissingAction');
@@ -27,18 +29,21 @@ export function dispatch(params: URLSearchParams, ctx: RequestContext, deps: Dep
   if (!operation) throw ec2Error('InvalidAction', action);
 
   const input = parseQueryInput(params, operation.shapes.input);
-  deps.store.ensureScope(ctx.scope);
-  const output = deps.store.transaction(() => {
+  if (capture) capture.input = input;
+  // The scope's defaults are written inside the request's transaction (the store's inScope): a
+  // refused request, a dry run or a read of a scope nothing was written to leaves none behind.
+  const output = deps.store.inScope(ctx.scope, () => {
     const result = operation.handler(input as never, ctx, deps);
     if (input.DryRun === true) throw ec2Error('DryRunOperation');
     return result;
   });
-  deps.realism.afterAction(action, output);
+  deps.realism.afterAction(action, output, deps.store, ctx.scope);
+  if (capture) capture.output = output;
   // The answer is in the namespace of the version asked for; errors carry no namespace at all.
   return toResponseXml(action, ctx.requestId, output, operation.shapes.output, ec2XmlNamespace(params.get('Version')));
 }
 
-function dispatchSts(params: URLSearchParams, ctx: RequestContext, deps: Deps): string {
+function dispatchSts(params: URLSearchParams, ctx: RequestContext, deps: Deps, capture?: RequestCapture | null): string {
   try {
     if (ctx.action === '') throw ec2Error('MissingAction');
     if (ctx.action !== 'GetCallerIdentity') {
@@ -48,6 +53,10 @@ function dispatchSts(params: URLSearchParams, ctx: RequestContext, deps: Deps): 
     const shapes = STS_OPERATION_SHAPES.GetCallerIdentity;
     const input = parseQueryInput(params, shapes.input);
     const output = getCallerIdentity(input, ctx, deps);
+    if (capture) {
+      capture.input = input;
+      capture.output = output;
+    }
     return toQueryResponseXml(ctx.action, ctx.requestId, output, shapes.output, STS_XML_NAMESPACE);
   } catch (error) {
     if (error instanceof Ec2Error) error.queryNamespace = STS_XML_NAMESPACE;

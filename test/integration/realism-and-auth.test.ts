@@ -45,6 +45,7 @@ describe('injected faults', () => {
     const groupId = await newGroup(client, 'faulted');
     const response = await fetch(`${emulator.url}/_emulator/realism`, {
       method: 'PUT',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ faults: [{ action: 'AuthorizeSecurityGroupEgress', nth: 1 }] }),
     });
     expect(response.status).toBe(200);
@@ -66,6 +67,7 @@ describe('injected faults', () => {
     emulator = await startTestServer();
     const response = await fetch(`${emulator.url}/_emulator/realism`, {
       method: 'PUT',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ faults: [{ action: '*', rate: 7 }] }),
     });
     expect(response.status).toBe(400);
