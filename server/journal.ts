@@ -11,10 +11,11 @@
  * dispatcher built them: no copy, no serialisation) go into two small rings that hold the newest
  * ANSWERS_KEPT, where a newer request's overwrite is what lets them go; the raw parameters (signing
  * ones taken out) and a short summary of the answer are appended to one preallocated byte arena
- * outside the garbage-collected heap; and the entry itself is one small object of numbers and
- * shared strings, never touched again. Reading an older entry parses its input again from its
- * stored parameters, by the same shape-driven parser (so it is the same input); its answer is
- * then the summary (the ids it names, how many items each list held).
+ * outside the garbage-collected heap; and the entry's fields go into the ring's typed arrays (one
+ * per field: numbers, names shared by every entry, the request id). The request's own objects all
+ * die young. Reading an older entry parses its input again from its stored parameters, by the
+ * same shape-driven parser (so it is the same input); its answer is then the summary (the ids it
+ * names, how many items each list held).
  *
  * What is never shown: headers (never stored), signatures and secret keys. The input is the
  * operation's input as the shape parser reads it, which leaves every signing parameter out, and
@@ -50,7 +51,7 @@ const EPOCH = Date.now();
 /** A microsecond clock as a 32-bit integer (it wraps every 71 minutes; durations are far shorter). */
 const microseconds = (): number => (performance.now() * 1000) | 0;
 
-/** One request as recorded on the hot path: references, small numbers and shared strings. */
+/** A request in flight: what dispatch() fills in; once it is answered the ring copies its fields. */
 export class JournalEntry implements RequestCapture {
   seq = 0;
   input: Record<string, unknown> | undefined = undefined;
@@ -150,7 +151,7 @@ export interface JournalFilter {
 /** A filter that cannot be applied; the message says which part and why. */
 export class JournalFilterError extends Error {}
 
-type Listener = { entries(records: readonly JournalEntry[]): void; cleared(): void };
+type Listener = { entries(records: readonly StoredEntry[]): void; cleared(): void };
 
 /**
  * Names that recur in every entry (actions, versions, accounts, regions) as one shared string
@@ -159,9 +160,17 @@ type Listener = { entries(records: readonly JournalEntry[]): void; cleared(): vo
  */
 const SHARED_NAMES = new Map<string, string>();
 const SHARED_NAMES_LIMIT = 4096;
+/** The last few names asked for: a comparison with them is cheaper than hashing the name. */
+const RECENT_NAMES: string[] = ['', '', '', '', '', '', '', ''];
+let recentName = 0;
 function shared(name: string): string {
+  for (let i = 0; i < RECENT_NAMES.length; i++) if (RECENT_NAMES[i] === name) return RECENT_NAMES[i]!;
   const known = SHARED_NAMES.get(name);
-  if (known !== undefined) return known;
+  if (known !== undefined) {
+    RECENT_NAMES[recentName] = known;
+    recentName = (recentName + 1) % RECENT_NAMES.length;
+    return known;
+  }
   if (SHARED_NAMES.size >= SHARED_NAMES_LIMIT || name.length > 128) return name;
   // A fresh string of its own, not a view into the request it came from.
   const own = ` ${name}`.slice(1);
@@ -220,8 +229,55 @@ const ARENA_BYTES_PER_ENTRY = 1024;
 const ARENA_MIN_BYTES = 256 * 1024;
 const ARENA_MAX_BYTES = 64 * 1024 * 1024;
 
+/** An entry as stored, read back: built when the journal is read, never on the hot path. */
+export interface StoredEntry {
+  readonly seq: number;
+  readonly requestId: string;
+  /** When it arrived, in milliseconds since the Unix epoch. */
+  readonly time: number;
+  readonly accountId: string;
+  readonly region: string;
+  readonly action: string;
+  readonly version: string | null;
+  readonly status: number;
+  readonly errorCode: string | undefined;
+  readonly errorMessage: string | undefined;
+  readonly fault: boolean;
+  readonly refused: boolean;
+  readonly durationUs: number;
+  readonly hadInput: boolean;
+  readonly stored: number;
+  readonly queryBytes: number;
+  readonly bodyBytes: number;
+  readonly summaryBytes: number;
+}
+
+const FAULT = 1;
+const REFUSED = 2;
+const HAD_INPUT = 4;
+
+/**
+ * The ring, one typed array (or array of shared strings) per field, so that what an answered
+ * request leaves behind is numbers and strings that already exist, plus its request id: no object
+ * per entry for the garbage collector to move and later sweep.
+ */
 export class RequestJournal {
-  private readonly ring: (JournalEntry | undefined)[];
+  private readonly seqs: Float64Array;
+  private readonly arrivals: Float64Array;
+  private readonly statuses: Uint16Array;
+  private readonly durations: Int32Array;
+  private readonly flags: Uint8Array;
+  private readonly storedAt: Float64Array;
+  private readonly queryBytes: Int32Array;
+  private readonly bodyBytes: Int32Array;
+  private readonly summaryBytes: Int32Array;
+  private readonly requestIds: string[];
+  private readonly actions: string[];
+  private readonly accounts: string[];
+  private readonly regions: string[];
+  private readonly versions: (string | null)[];
+  private readonly errorCodes: (string | undefined)[];
+  private readonly errorMessages: (string | undefined)[];
   /** The input and output objects of the newest ANSWERS_KEPT entries, at `seq % ANSWERS_KEPT`. */
   private readonly recentInputs: (Record<string, unknown> | undefined)[] = new Array(ANSWERS_KEPT).fill(undefined);
   private readonly recentOutputs: unknown[] = new Array(ANSWERS_KEPT).fill(undefined);
@@ -230,7 +286,7 @@ export class RequestJournal {
   private count = 0;
   private lastSeq = 0;
   private readonly listeners = new Set<Listener>();
-  private pending: JournalEntry[] = [];
+  private pending: number[] = [];
   private flushScheduled = false;
 
   constructor(
@@ -238,7 +294,22 @@ export class RequestJournal {
     private readonly defaults: { readonly accountId: string; readonly region: string },
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error('a journal holds at least one entry');
-    this.ring = new Array<JournalEntry | undefined>(capacity).fill(undefined);
+    this.seqs = new Float64Array(capacity);
+    this.arrivals = new Float64Array(capacity);
+    this.statuses = new Uint16Array(capacity);
+    this.durations = new Int32Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.storedAt = new Float64Array(capacity);
+    this.queryBytes = new Int32Array(capacity);
+    this.bodyBytes = new Int32Array(capacity);
+    this.summaryBytes = new Int32Array(capacity);
+    this.requestIds = new Array<string>(capacity).fill('');
+    this.actions = new Array<string>(capacity).fill('');
+    this.accounts = new Array<string>(capacity).fill('');
+    this.regions = new Array<string>(capacity).fill('');
+    this.versions = new Array<string | null>(capacity).fill(null);
+    this.errorCodes = new Array<string | undefined>(capacity).fill(undefined);
+    this.errorMessages = new Array<string | undefined>(capacity).fill(undefined);
     this.arena = new Arena(Math.min(ARENA_MAX_BYTES, Math.max(ARENA_MIN_BYTES, capacity * ARENA_BYTES_PER_ENTRY)));
   }
 
@@ -310,15 +381,30 @@ export class RequestJournal {
     const capacity = this.capacity;
     const seq = (entry.seq = ++this.lastSeq);
     const slot = this.next;
-    this.ring[slot] = entry;
     this.next = slot + 1 === capacity ? 0 : slot + 1;
     if (this.count < capacity) this.count += 1;
     const recent = seq % ANSWERS_KEPT;
     this.recentInputs[recent] = entry.input;
     this.recentOutputs[recent] = entry.output;
     this.store(entry);
+    this.seqs[slot] = seq;
+    this.arrivals[slot] = entry.arrived;
+    this.statuses[slot] = entry.status;
+    this.durations[slot] = entry.durationUs;
+    this.flags[slot] = (entry.fault ? FAULT : 0) | (entry.refused ? REFUSED : 0) | (entry.hadInput ? HAD_INPUT : 0);
+    this.storedAt[slot] = entry.stored;
+    this.queryBytes[slot] = entry.queryBytes;
+    this.bodyBytes[slot] = entry.bodyBytes;
+    this.summaryBytes[slot] = entry.summaryBytes;
+    this.requestIds[slot] = entry.requestId;
+    this.actions[slot] = entry.action;
+    this.accounts[slot] = entry.accountId;
+    this.regions[slot] = entry.region;
+    this.versions[slot] = entry.version;
+    this.errorCodes[slot] = entry.errorCode;
+    this.errorMessages[slot] = entry.errorMessage;
     if (this.listeners.size > 0) {
-      this.pending.push(entry);
+      this.pending.push(seq);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(this.flush);
@@ -352,11 +438,36 @@ export class RequestJournal {
     entry.body = undefined;
   }
 
+  /** The entry in `slot`, read back. */
+  private view(slot: number): StoredEntry {
+    const flags = this.flags[slot]!;
+    return {
+      seq: this.seqs[slot]!,
+      requestId: this.requestIds[slot]!,
+      time: EPOCH + this.arrivals[slot]!,
+      accountId: this.accounts[slot]!,
+      region: this.regions[slot]!,
+      action: this.actions[slot]!,
+      version: this.versions[slot]!,
+      status: this.statuses[slot]!,
+      errorCode: this.errorCodes[slot],
+      errorMessage: this.errorMessages[slot],
+      fault: (flags & FAULT) !== 0,
+      refused: (flags & REFUSED) !== 0,
+      durationUs: this.durations[slot]!,
+      hadInput: (flags & HAD_INPUT) !== 0,
+      stored: this.storedAt[slot]!,
+      queryBytes: this.queryBytes[slot]!,
+      bodyBytes: this.bodyBytes[slot]!,
+      summaryBytes: this.summaryBytes[slot]!,
+    };
+  }
+
   /**
    * An older entry's input, parsed again from its stored parameters, the way dispatch() parsed
    * it; null if it had none, or if newer entries' parameters have taken the arena's room since.
    */
-  private storedInput(entry: JournalEntry): Record<string, unknown> | null {
+  private storedInput(entry: StoredEntry): Record<string, unknown> | null {
     if (!entry.hadInput || !this.arena.intact(entry.stored)) return null;
     const query = this.arena.read(entry.stored, entry.queryBytes);
     const body = this.arena.read(entry.stored + entry.queryBytes, entry.bodyBytes);
@@ -370,16 +481,27 @@ export class RequestJournal {
   }
 
   /** An older entry's answer summary, read back from the arena. */
-  private storedSummary(entry: JournalEntry): OutputSummary {
+  private storedSummary(entry: StoredEntry): OutputSummary {
     if (entry.summaryBytes === 0 || !this.arena.intact(entry.stored)) return { ids: [], counts: {} };
     return parseSummaryText(this.arena.read(entry.stored + entry.queryBytes + entry.bodyBytes, entry.summaryBytes));
   }
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
-    const batch = this.pending;
+    const seqs = this.pending;
     this.pending = [];
+    if (seqs.length === 0) return;
+    // The newest entries, walking back from the last one written to the first of the batch.
+    const batch: StoredEntry[] = [];
+    const first = seqs[0]!;
+    for (let i = 1; i <= this.count; i++) {
+      const slot = (this.next - i + this.capacity) % this.capacity;
+      const seq = this.seqs[slot]!;
+      if (seq < first || seq === 0) break;
+      batch.push(this.view(slot));
+    }
     if (batch.length === 0) return;
+    batch.reverse();
     for (const listener of this.listeners) listener.entries(batch);
   };
 
@@ -395,7 +517,9 @@ export class RequestJournal {
 
   /** Forgets every entry (a reset does this too). Seq numbers go on from where they were. */
   clear(): void {
-    this.ring.fill(undefined);
+    this.seqs.fill(0);
+    this.requestIds.fill('');
+    this.errorMessages.fill(undefined);
     this.recentInputs.fill(undefined);
     this.recentOutputs.fill(undefined);
     this.arena.clear();
@@ -405,22 +529,24 @@ export class RequestJournal {
     for (const listener of this.listeners) listener.cleared();
   }
 
-  /** The entries, oldest first, as stored (for the routes; callers must not change them). */
-  entries(filter: JournalFilter = {}): JournalEntry[] {
+  /** The entries, oldest first, read back. */
+  entries(filter: JournalFilter = {}): StoredEntry[] {
     const matches = compileFilter(filter, this);
-    const found: JournalEntry[] = [];
+    const found: StoredEntry[] = [];
     const capacity = this.capacity;
     const start = this.count < capacity ? 0 : this.next;
     for (let i = 0; i < this.count; i++) {
-      const entry = this.ring[(start + i) % capacity];
-      if (entry !== undefined && matches(entry)) found.push(entry);
+      const slot = (start + i) % capacity;
+      if (this.seqs[slot] === 0) continue;
+      const entry = this.view(slot);
+      if (matches(entry)) found.push(entry);
     }
     const limit = filter.limit;
     return limit !== undefined && found.length > limit ? found.slice(found.length - limit) : found;
   }
 
   /** Whether the entry is among the newest ANSWERS_KEPT, whose input and output objects are kept. */
-  private isRecent(entry: JournalEntry): boolean {
+  private isRecent(entry: StoredEntry): boolean {
     return this.lastSeq - entry.seq < ANSWERS_KEPT;
   }
 
@@ -430,7 +556,7 @@ export class RequestJournal {
   }
 
   /** One entry as a plain record: a copy, with secret-like keys redacted. */
-  toRecord(entry: JournalEntry): JournalRecord {
+  toRecord(entry: StoredEntry): JournalRecord {
     const recent = this.isRecent(entry);
     const input = recent ? (this.recentInputs[entry.seq % ANSWERS_KEPT] ?? null) : this.storedInput(entry);
     const output = recent ? this.recentOutputs[entry.seq % ANSWERS_KEPT] : undefined;
@@ -464,13 +590,15 @@ export class RequestJournal {
   }
 
   /** A test of one entry against the filter's conditions (its `since` and `limit` aside): for the live stream. */
-  matcher(filter: JournalFilter): (entry: JournalEntry) => boolean {
+  matcher(filter: JournalFilter): (entry: StoredEntry) => boolean {
     const { since: _since, limit: _limit, ...conditions } = filter;
     return compileFilter(conditions, this);
   }
 
-  findByRequestId(requestId: string): JournalEntry | undefined {
-    for (const entry of this.ring) if (entry !== undefined && entry.requestId === requestId) return entry;
+  findByRequestId(requestId: string): StoredEntry | undefined {
+    for (let slot = 0; slot < this.capacity; slot++) {
+      if (this.seqs[slot] !== 0 && this.requestIds[slot] === requestId) return this.view(slot);
+    }
     return undefined;
   }
 
@@ -505,7 +633,7 @@ export function createJournal(size: number | undefined, defaults: { accountId: s
 
 // ---------------------------------------------------------------- reading entries
 
-export function outcomeOf(entry: JournalEntry): Outcome {
+export function outcomeOf(entry: { readonly refused: boolean; readonly fault: boolean; readonly errorCode: string | undefined }): Outcome {
   if (entry.refused) return 'refused';
   if (entry.fault) return 'fault';
   if (entry.errorCode === 'DryRunOperation') return 'dry-run';
@@ -565,15 +693,34 @@ export function summarize(action: string, output: unknown): OutputSummary {
  * `,`, `|` or `=`.
  */
 function summaryText(action: string, output: unknown): string {
-  const { ids, counts } = summarize(action, output);
-  let text = ids.join(',');
-  text += '|';
-  let first = true;
-  for (const key in counts) {
-    text += `${first ? '' : ','}${key}=${counts[key]}`;
-    first = false;
+  if (output === null || typeof output !== 'object') return '';
+  // The common answers (one list, one or two ids) without building summarize()'s objects.
+  const namesCreated = !isRead(action);
+  const fields = output as Record<string, unknown>;
+  let ids = '';
+  let idCount = 0;
+  let counts = '';
+  const add = (id: string | undefined) => {
+    if (id === undefined || idCount >= MAX_SUMMARY_IDS || (idCount > 0 && `,${ids},`.includes(`,${id},`))) return;
+    ids = idCount === 0 ? id : `${ids},${id}`;
+    idCount += 1;
+  };
+  for (const key in fields) {
+    const value = fields[key];
+    if (Array.isArray(value)) {
+      counts = counts === '' ? `${key}=${value.length}` : `${counts},${key}=${value.length}`;
+      if (!namesCreated) continue;
+      const idKey = idKeyOf(key);
+      for (let i = 0; i < value.length && idCount < MAX_SUMMARY_IDS; i++) add(idOf(value[i], idKey));
+    } else if (!namesCreated) {
+      continue;
+    } else if (typeof value === 'string') {
+      if (key.endsWith('Id') && RESOURCE_ID.test(value)) add(value);
+    } else if (value !== null && typeof value === 'object') {
+      add(idOf(value, idKeyOf(key)));
+    }
   }
-  return text;
+  return `${ids}|${counts}`;
 }
 
 function parseSummaryText(text: string): OutputSummary {
@@ -622,8 +769,8 @@ const STATUS = /^(?:[1-5][0-9]{2}|[1-5]xx|ok|error)$/;
 const OUTCOMES: readonly Outcome[] = ['ok', 'error', 'dry-run', 'fault', 'refused'];
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
-function compileFilter(filter: JournalFilter, journal: RequestJournal): (entry: JournalEntry) => boolean {
-  const tests: ((entry: JournalEntry) => boolean)[] = [];
+function compileFilter(filter: JournalFilter, journal: RequestJournal): (entry: StoredEntry) => boolean {
+  const tests: ((entry: StoredEntry) => boolean)[] = [];
   if (filter.action !== undefined) {
     const actions = new Set(typeof filter.action === 'string' ? filter.action.split(',') : filter.action);
     tests.push((e) => actions.has(e.action));

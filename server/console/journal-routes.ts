@@ -13,7 +13,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { filterFromQuery, JournalFilterError, type JournalEntry, type RequestJournal } from '../journal.js';
+import { filterFromQuery, JournalFilterError, type RequestJournal, type StoredEntry } from '../journal.js';
 import { sendJson } from './routes.js';
 
 export const REQUESTS_PATH = '/_emulator/requests';
@@ -57,8 +57,8 @@ export function registerJournalRoutes(app: FastifyInstance, journal: RequestJour
 
   app.get(`${REQUESTS_PATH}/stream`, async (request, reply) => {
     if (journal === null) return journalOff(reply);
-    let matches: (entry: JournalEntry) => boolean;
-    let backlog: JournalEntry[] = [];
+    let matches: (entry: StoredEntry) => boolean;
+    let backlog: StoredEntry[] = [];
     try {
       const filter = filterFromQuery(request.query as Record<string, unknown>);
       matches = journal.matcher(filter);
@@ -80,7 +80,7 @@ export function registerJournalRoutes(app: FastifyInstance, journal: RequestJour
       'x-content-type-options': 'nosniff',
     });
     stream.write('retry: 2000\n\n');
-    const send = (entries: readonly JournalEntry[]) => {
+    const send = (entries: readonly StoredEntry[]) => {
       let chunk = '';
       for (const entry of entries) {
         if (matches(entry)) chunk += `id: ${entry.seq}\nevent: request\ndata: ${JSON.stringify(journal.toRecord(entry))}\n\n`;
