@@ -42,7 +42,7 @@ import { terraformAvailable, terraformWorkdir } from '../helpers/terraform.js';
  * The pages whose blocks are marked (and, where runnable, run), in the order a reader follows them.
  * A page whose blocks are all marked belongs here.
  */
-const PAGES = ['README.md', 'docs/fidelity.md', 'docs/errors.md', 'docs/faults.md', 'docs/evaluation.md', 'docs/performance.md'] as const;
+const PAGES = ['README.md', 'docs/fidelity.md', 'docs/errors.md', 'docs/faults.md', 'docs/evaluation.md', 'docs/performance.md', 'docs/console.md'] as const;
 
 const RUNNABLE_LANGUAGES = ['sh', 'js', 'python', 'hcl'] as const;
 
