@@ -1379,7 +1379,7 @@ describe('CreateVpc / DescribeVpcs / DeleteVpc', () => {
     const ec2 = emulator();
     const vpc = (await ec2.call('CreateVpc', { CidrBlock: '10.0.0.0/16', AmazonProvidedIpv6CidrBlock: 'true' })).xml.CreateVpcResponse.vpc;
     const association = vpc.ipv6CidrBlockAssociationSet.item[0];
-    expect(association.ipv6CidrBlock).toMatch(/^2600:1f[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,2}00::\/56$/);
+    expect(association.ipv6CidrBlock).toMatch(/^2600:1f[0-9a-f]{2}:[0-9a-f]{1,4}:(0|[0-9a-f]{1,2}00)::\/56$/);
     expect(association.ipv6CidrBlockState).toEqual({ state: 'associated' });
   });
 

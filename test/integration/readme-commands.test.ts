@@ -365,8 +365,9 @@ function newSession(): Session {
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
   });
-  // pyenv shims need to know which Python they front; Terraform's provider mirror may be elsewhere.
-  for (const name of ['PYENV_ROOT', 'PYENV_VERSION', 'TF_PLUGIN_MIRROR']) if (process.env[name] !== undefined) env[name] = process.env[name];
+  // pyenv shims need to know which Python they front; Terraform's provider mirror may be elsewhere;
+  // npm_config_nodedir (set by scripts/with-node.sh) makes npm ci build better-sqlite3 for the Node running.
+  for (const name of ['PYENV_ROOT', 'PYENV_VERSION', 'TF_PLUGIN_MIRROR', 'npm_config_nodedir']) if (process.env[name] !== undefined) env[name] = process.env[name];
   return { env, cwd: clone, server: undefined };
 }
 
