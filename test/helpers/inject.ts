@@ -1,8 +1,8 @@
 /** Raw-wire helpers for app.inject(): send a form body exactly as written, read the XML back. */
 import type { FastifyInstance } from 'fastify';
 import { XMLParser } from 'fast-xml-parser';
-import { expect } from 'vitest';
-import { buildApp } from '../../server/app.js';
+import { afterEach, expect } from 'vitest';
+import { buildApp, type AppOptions } from '../../server/app.js';
 import { DEFAULT_LIMITS, type Limits } from '../../server/limits.js';
 import { openDatabase } from '../../store/db.js';
 import { createStore, type Store } from '../../store/store.js';
@@ -16,6 +16,28 @@ export function buildTestApp(limits: Partial<Limits> = {}): { app: FastifyInstan
     defaultAccountId: '000000000000',
   });
   return { app, store };
+}
+
+/**
+ * For a test file that builds apps with varying options: returns `appWith(options)`, which builds
+ * one on a fresh in-memory store, and closes every app so built after each test.
+ */
+export function appsClosedAfterEach(): (options?: Partial<AppOptions>) => FastifyInstance {
+  const apps: FastifyInstance[] = [];
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+  });
+  return (options = {}) => {
+    const app = buildApp({
+      store: createStore(openDatabase(':memory:')),
+      limits: DEFAULT_LIMITS,
+      defaultRegion: 'us-east-1',
+      defaultAccountId: '000000000000',
+      ...options,
+    });
+    apps.push(app);
+    return app;
+  };
 }
 
 const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (name) => name === 'item' });

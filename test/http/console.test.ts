@@ -3,29 +3,10 @@
  * requests on the same path still get EC2, the read endpoints it draws from, and `--no-control`.
  */
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp, type AppOptions } from '../../server/app.js';
-import { DEFAULT_LIMITS } from '../../server/limits.js';
-import { openDatabase } from '../../store/db.js';
-import { createStore } from '../../store/store.js';
-import { errorOf, parseXml, post, rawClient, sigV4Authorization } from '../helpers/inject.js';
+import { describe, expect, it } from 'vitest';
+import { appsClosedAfterEach, errorOf, parseXml, post, rawClient, sigV4Authorization } from '../helpers/inject.js';
 
-const apps: FastifyInstance[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
-
-function appWith(options: Partial<AppOptions> = {}): FastifyInstance {
-  const app = buildApp({
-    store: createStore(openDatabase(':memory:')),
-    limits: DEFAULT_LIMITS,
-    defaultRegion: 'us-east-1',
-    defaultAccountId: '000000000000',
-    ...options,
-  });
-  apps.push(app);
-  return app;
-}
+const appWith = appsClosedAfterEach();
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 

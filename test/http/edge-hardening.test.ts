@@ -8,38 +8,22 @@ import { connect, type Socket } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp, type AppOptions } from '../../server/app.js';
 import { AWS_REGIONS } from '../../server/auth.js';
 import { startEmulator, type Emulator } from '../../server/emulator.js';
-import { DEFAULT_LIMITS } from '../../server/limits.js';
-import { openDatabase } from '../../store/db.js';
-import { createStore } from '../../store/store.js';
-import { errorOf, parseXml } from '../helpers/inject.js';
+import { appsClosedAfterEach, errorOf, parseXml } from '../helpers/inject.js';
 
 const FORM = 'application/x-www-form-urlencoded; charset=utf-8';
 const HOST = 'emulator.test:4566';
 const KEYS = { accessKeyId: 'AKIDEDGE', secretAccessKey: 'edge-secret' };
 
-const apps: FastifyInstance[] = [];
 const emulators: Emulator[] = [];
 const sockets: Socket[] = [];
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
-  for (const app of apps.splice(0)) await app.close();
   for (const emulator of emulators.splice(0)) await emulator.stop();
 });
 
-function appWith(options: Partial<AppOptions> = {}): FastifyInstance {
-  const app = buildApp({
-    store: createStore(openDatabase(':memory:')),
-    limits: DEFAULT_LIMITS,
-    defaultRegion: 'us-east-1',
-    defaultAccountId: '000000000000',
-    ...options,
-  });
-  apps.push(app);
-  return app;
-}
+const appWith = appsClosedAfterEach();
 
 interface Call {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';

@@ -5,30 +5,11 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp, type AppOptions } from '../../server/app.js';
-import { DEFAULT_LIMITS } from '../../server/limits.js';
+import { describe, expect, it } from 'vitest';
 import { Realism } from '../../server/realism.js';
-import { openDatabase } from '../../store/db.js';
-import { createStore } from '../../store/store.js';
-import { post, sigV4Authorization } from '../helpers/inject.js';
+import { appsClosedAfterEach, post, sigV4Authorization } from '../helpers/inject.js';
 
-const apps: FastifyInstance[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
-
-function appWith(options: Partial<AppOptions> = {}): FastifyInstance {
-  const app = buildApp({
-    store: createStore(openDatabase(':memory:')),
-    limits: DEFAULT_LIMITS,
-    defaultRegion: 'us-east-1',
-    defaultAccountId: '000000000000',
-    ...options,
-  });
-  apps.push(app);
-  return app;
-}
+const appWith = appsClosedAfterEach();
 
 async function requests(app: FastifyInstance, query = ''): Promise<{ status: number; body: any }> {
   const response = await app.inject({ method: 'GET', url: `/_emulator/requests${query}` });
