@@ -16,7 +16,7 @@
  */
 import type { Filter } from '@aws-sdk/client-ec2';
 import { Ec2Error, ec2Error, invalidValue } from '../protocol/errors.js';
-import type { Tag } from '../store/records.js';
+import type { Tag, ValueTest } from '../store/records.js';
 import { compileGlob, type Glob, type WorkMeter } from './glob.js';
 
 export interface FilterDefinition<R> {
@@ -36,10 +36,20 @@ export interface FilterTable<R> {
 
 export type Predicate<R> = (record: R) => boolean;
 
+/**
+ * What a compiled filter looks at, with its values as a test of one value: what a handler hands the
+ * store to narrow a scan of many rows before any record is built.
+ */
+export type FilterTarget =
+  | { readonly kind: 'field'; readonly values: ValueTest }
+  | { readonly kind: 'tag'; readonly key: string; readonly values: ValueTest }
+  | { readonly kind: 'tag-key' | 'tag-value'; readonly values: ValueTest };
+
 /** One of the request's filters, validated and compiled. */
 export interface CompiledFilter<R> {
   readonly name: string;
   readonly test: Predicate<R>;
+  readonly target: FilterTarget;
 }
 
 /**
@@ -53,7 +63,7 @@ export function compileEachFilter<R>(
 ): CompiledFilter<R>[] {
   checkFilterLimits(filters ?? []);
   const lastRead: LastRead<R> = new Map();
-  return (filters ?? []).map((filter) => ({ name: filter.Name ?? '', test: compileOne(filter, table, meter, lastRead) }));
+  return (filters ?? []).map((filter) => ({ name: filter.Name ?? '', ...compileOne(filter, table, meter, lastRead) }));
 }
 
 /** At most this many values in all the filters of one request. */
@@ -114,10 +124,17 @@ type ReadValues<R> = (record: R) => RecordValues;
  */
 type LastRead<R> = Map<string, { record: R | undefined; read: RecordValues }>;
 
-function compileOne<R>(filter: Filter, table: FilterTable<R>, meter: WorkMeter, lastRead: LastRead<R>): Predicate<R> {
+function compileOne<R>(
+  filter: Filter,
+  table: FilterTable<R>,
+  meter: WorkMeter,
+  lastRead: LastRead<R>,
+): Pick<CompiledFilter<R>, 'test' | 'target'> {
   const name = filter.Name ?? '';
-  const test = (readValues: ReadValues<R>): Predicate<R> => {
-    const anyMatches = compileValues(filter.Values ?? [], meter);
+  // Compiled once the name (and, for a table filter, every value) has passed its checks, so an
+  // unknown name is the error whatever its values.
+  const compile = () => compileValues(filter.Values ?? [], meter);
+  const test = (values: CompiledValues, readValues: ReadValues<R>): Predicate<R> => {
     let last = lastRead.get(name);
     if (!last) lastRead.set(name, (last = { record: undefined, read: { values: [], read: 0 } }));
     const slot = last;
@@ -127,47 +144,64 @@ function compileOne<R>(filter: Filter, table: FilterTable<R>, meter: WorkMeter, 
         slot.record = record;
         meter.steps += STEPS_PER_VALUE * slot.read.read;
       }
-      return anyMatches(slot.read.values);
+      return values.anyOf(slot.read.values);
     };
   };
 
   if (table.tags && name.startsWith('tag:')) {
     const key = name.slice(4);
     const readTags = table.tags;
-    return test((record) => {
-      const tags = readTags(record);
-      return { values: tags.filter((t) => t.key === key).map((t) => t.value), read: tags.length };
-    });
+    const values = compile();
+    return {
+      target: { kind: 'tag', key, values: values.one },
+      test: test(values, (record) => {
+        const tags = readTags(record);
+        return { values: tags.filter((t) => t.key === key).map((t) => t.value), read: tags.length };
+      }),
+    };
   }
   // `tag-key` matches any tag's key; the older `tag-value` any tag's value, whatever its key.
   if (table.tags && table.tagKeyFilter !== false && (name === 'tag-key' || name === 'tag-value')) {
     const readTags = table.tags;
     const part = name === 'tag-key' ? 'key' : 'value';
-    return test((record) => {
-      const values = readTags(record).map((t) => t[part]);
-      return { values, read: values.length };
-    });
+    const values = compile();
+    return {
+      target: { kind: name, values: values.one },
+      test: test(values, (record) => {
+        const recordValues = readTags(record).map((t) => t[part]);
+        return { values: recordValues, read: recordValues.length };
+      }),
+    };
   }
   const definition = Object.hasOwn(table.filters, name) ? table.filters[name] : undefined;
   if (!definition) throw invalidValue(`The filter '${name}' is invalid`);
   if (definition.validate) {
     for (const value of filter.Values ?? []) if (!hasWildcard(value)) definition.validate(value);
   }
-  return test((record) => {
-    const values = definition.values(record);
-    return { values, read: values.length };
-  });
+  const values = compile();
+  return {
+    target: { kind: 'field', values: values.one },
+    test: test(values, (record) => {
+      const recordValues = definition.values(record);
+      return { values: recordValues, read: recordValues.length };
+    }),
+  };
 }
 
 const hasWildcard = (value: string): boolean => value.includes('*') || value.includes('?');
 
 /**
- * One filter's values as a test of a record's values: values without wildcards go in a set (a
- * lookup, however many there are), the others are compiled once for the whole request. Each test
- * and each record value it looks at are steps on the request's meter too, so the bound covers every
- * filter's work, not only the wildcards'.
+ * One filter's values as a test of a record's values (`anyOf`) and of a single value (`one`): values
+ * without wildcards go in a set (a lookup, however many there are), the others are compiled once
+ * for the whole request. Each test and each value it looks at are steps on the request's meter too,
+ * so the bound covers every filter's work, not only the wildcards', wherever the test runs.
  */
-function compileValues(values: readonly string[], meter: WorkMeter): (candidates: readonly (string | undefined)[]) => boolean {
+interface CompiledValues {
+  readonly anyOf: (candidates: readonly (string | undefined)[]) => boolean;
+  readonly one: ValueTest;
+}
+
+function compileValues(values: readonly string[], meter: WorkMeter): CompiledValues {
   const exact = new Set<string>();
   const globs: Glob[] = [];
   for (const value of new Set(values)) {
@@ -175,24 +209,33 @@ function compileValues(values: readonly string[], meter: WorkMeter): (candidates
     if (glob.literal !== undefined) exact.add(glob.literal);
     else globs.push(glob);
   }
-  return (candidates) => {
-    let looked = 0;
-    let matched = false;
-    for (const candidate of candidates) {
-      looked++;
-      if (candidate === undefined) continue;
-      if (exact.has(candidate)) {
-        matched = true;
-        break;
-      }
-      if (globs.some((glob) => glob.test(candidate))) {
-        matched = true;
-        break;
-      }
-    }
+  const matches = (candidate: string) => exact.has(candidate) || globs.some((glob) => glob.test(candidate));
+  const charge = (looked: number) => {
     meter.steps += STEPS_PER_RECORD + looked;
     if (meter.steps > meter.limit) throw meter.exceeded();
-    return matched;
+  };
+  return {
+    anyOf: (candidates) => {
+      let looked = 0;
+      let matched = false;
+      for (const candidate of candidates) {
+        looked++;
+        if (candidate !== undefined && matches(candidate)) {
+          matched = true;
+          break;
+        }
+      }
+      charge(looked);
+      return matched;
+    },
+    one: {
+      exact: globs.length === 0 ? [...exact] : undefined,
+      test: (value) => {
+        const matched = matches(value);
+        charge(1);
+        return matched;
+      },
+    },
   };
 }
 

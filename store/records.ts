@@ -11,6 +11,16 @@ export interface Scope {
 
 export type Direction = 'ingress' | 'egress';
 
+/**
+ * A describe filter's test of one value, as the store runs it inside SQLite to narrow a scan
+ * before it builds any record (server/filters.ts compiles them). `exact` lists the accepted values
+ * when there are no wildcards, so the store looks them up instead of calling back for every row.
+ */
+export interface ValueTest {
+  readonly exact: readonly string[] | undefined;
+  readonly test: (value: string) => boolean;
+}
+
 /** A record with the `seq` its describe call pages by. */
 export type Sequenced<T> = T & { readonly seq: number };
 

@@ -9,6 +9,7 @@
  */
 import type { Db } from './db.js';
 import { newSecurityGroupId, newSecurityGroupRuleId } from './ids.js';
+import { Conditions, createNarrowing } from './narrowing.js';
 import {
   peerKind,
   peerValue,
@@ -21,6 +22,7 @@ import {
   type Scope,
   type Sequenced,
   type Tag,
+  type ValueTest,
 } from './records.js';
 import { NO_TAGS, type TagStore } from './tags.js';
 
@@ -62,6 +64,36 @@ const rulesWithTagsAsJson = (rules: string) =>
   `SELECT json_group_array(json_array(${RULE_TAG_COLUMNS}) ORDER BY r.seq, t.seq)
    FROM (${rules}) r LEFT JOIN tags t ON t.resource_id = r.rule_id`;
 
+/**
+ * What a scan of an account's rules keeps (DescribeSecurityGroupRules' filters): its id, its
+ * group's id, or a tag whose key and value pass. All conditions hold together.
+ */
+export type RuleCondition =
+  | { readonly on: 'ruleId' | 'groupId'; readonly test: ValueTest }
+  | { readonly on: 'tag'; readonly key?: ValueTest | undefined; readonly value?: ValueTest | undefined };
+
+/** What DescribeSecurityGroups' rule filters read from a rule (server/security-groups/filters.ts). */
+export type RuleField = 'ipv4Cidr' | 'ipv6Cidr' | 'prefixListId' | 'referencedGroupId' | 'referencedUserId' | 'protocol' | 'fromPort' | 'toPort';
+
+/** Each field as an SQL expression over a rules row, NULL where the rule has no such value. */
+const RULE_FIELD_SQL: Readonly<Record<RuleField, string>> = {
+  ipv4Cidr: "CASE WHEN peer_kind = 'ipv4' THEN peer END",
+  ipv6Cidr: "CASE WHEN peer_kind = 'ipv6' THEN peer END",
+  prefixListId: "CASE WHEN peer_kind = 'pl' THEN peer END",
+  referencedGroupId: "CASE WHEN peer_kind = 'sg' THEN peer END",
+  referencedUserId: "CASE WHEN peer_kind = 'sg' THEN coalesce(peer_user_id, account_id) END",
+  protocol: 'ip_protocol',
+  // Looser than the filter, which sees no port on a rule whose protocol has none: the caller checks.
+  fromPort: 'CAST(from_port AS TEXT)',
+  toPort: 'CAST(to_port AS TEXT)',
+};
+
+/**
+ * At most this many of a request's conditions go into one statement; the caller's own filters check
+ * the rest (a request may carry 200 filters, but a handful already narrows a scan to almost nothing).
+ */
+const MAX_CONDITIONS_IN_SQL = 8;
+
 /** A rule reduced to what makes it "the same rule" and what it costs against the quota. */
 export type RuleFootprint = Pick<RuleSpec, 'protocol' | 'fromPort' | 'toPort' | 'peer'>;
 
@@ -87,6 +119,7 @@ export function defaultEgressRules(hasIpv6: boolean): RuleSpec[] {
 }
 
 export function createSecurityGroupStore(db: Db, tags: TagStore) {
+  const narrowing = createNarrowing(db);
   const sql = {
     insertGroup: db.prepare<[string, string, string, string, string, string, string, number]>(
       `INSERT INTO security_groups (group_id, account_id, region, vpc_id, group_name, group_name_key, description, is_default)
@@ -127,13 +160,6 @@ export function createSecurityGroupStore(db: Db, tags: TagStore) {
       .pluck(true),
     rulesOfScope: db
       .prepare<[string, string], string>(rulesWithTagsAsJson('SELECT * FROM security_group_rules WHERE account_id = ? AND region = ?'))
-      .pluck(true),
-    // One page of an account's rules in `seq` order, straight from rules_by_scope: paging through
-    // 100,000 rules reads each rule once, not all of them per page.
-    rulesOfScopeAfter: db
-      .prepare<[string, string, number, number], string>(
-        rulesWithTagsAsJson('SELECT * FROM security_group_rules WHERE account_id = ? AND region = ? AND seq > ? ORDER BY seq LIMIT ?'),
-      )
       .pluck(true),
     // Authorize's duplicate check: one probe of the unique index.
     ruleExists: db
@@ -345,9 +371,37 @@ export function createSecurityGroupStore(db: Db, tags: TagStore) {
     listRules(scope: Scope): Sequenced<RuleRecord>[] {
       return mapRuleTagRows(JSON.parse(sql.rulesOfScope.get(scope.accountId, scope.region)!) as RuleTagRow[]);
     },
-    /** Up to `limit` of the account's rules whose `seq` is above `afterSeq`, in `seq` order. */
-    listRulesAfter(scope: Scope, afterSeq: number, limit: number): Sequenced<RuleRecord>[] {
-      return mapRuleTagRows(JSON.parse(sql.rulesOfScopeAfter.get(scope.accountId, scope.region, afterSeq, limit)!) as RuleTagRow[]);
+    /**
+     * Up to `limit` of the account's rules with `seq` above `afterSeq` that meet every condition, in
+     * `seq` order: the filtering happens inside SQLite, so only the rules kept are built.
+     */
+    listRulesWhere(scope: Scope, conditions: readonly RuleCondition[], afterSeq: number, limit: number): Sequenced<RuleRecord>[] {
+      const where = new Conditions();
+      for (const condition of conditions.slice(0, MAX_CONDITIONS_IN_SQL)) {
+        if (condition.on !== 'tag') where.add(condition.on === 'ruleId' ? 'rule_id' : 'group_id', condition.test);
+        else {
+          const tagTests = [`account_id = ${where.param(scope.accountId)}`, `region = ${where.param(scope.region)}`];
+          if (condition.key) tagTests.push(where.accepts('key', condition.key));
+          if (condition.value) tagTests.push(where.accepts('value', condition.value));
+          where.addSql(`rule_id IN (SELECT resource_id FROM tags WHERE ${tagTests.join(' AND ')})`);
+        }
+      }
+      const sql = rulesWithTagsAsJson(
+        `SELECT * FROM security_group_rules WHERE account_id = ? AND region = ? AND seq > ? AND ${where.sql()} ORDER BY seq LIMIT ?`,
+      );
+      const json = narrowing.run(sql, where, [scope.accountId, scope.region, afterSeq], [limit], (statement, params) =>
+        statement.pluck(true).get(...params),
+      ) as string;
+      return mapRuleTagRows(JSON.parse(json) as RuleTagRow[]);
+    },
+    /** The groups of the account with a rule of `direction` whose `field` passes `test`. */
+    groupIdsWithRuleWhere(scope: Scope, direction: Direction, field: RuleField, test: ValueTest): Set<string> {
+      const where = new Conditions().add(RULE_FIELD_SQL[field], test);
+      const sql = `SELECT DISTINCT group_id FROM security_group_rules WHERE account_id = ? AND region = ? AND is_egress = ? AND ${where.sql()}`;
+      const ids = narrowing.run(sql, where, [scope.accountId, scope.region, direction === 'egress' ? 1 : 0], [], (statement, params) =>
+        statement.pluck(true).all(...params),
+      ) as string[];
+      return new Set(ids);
     },
     /** Whether the group already has this rule (everything but the description equal). */
     ruleExists(groupId: string, direction: Direction, rule: RuleFootprint): boolean {

@@ -10,6 +10,7 @@ import { namedValueCheck } from '../filters.js';
 import { Ec2Error } from '../../protocol/errors.js';
 import { isSecurityGroupId, isVpcId } from '../../store/ids.js';
 import type { Direction, GroupRecord, RuleRecord } from '../../store/records.js';
+import type { RuleField } from '../../store/security-groups.js';
 import { hasPorts } from './rules.js';
 
 export interface GroupWithRules {
@@ -51,6 +52,29 @@ function ruleFilters(direction: Direction, prefix: string): FilterTable<GroupWit
 
 /** The two families of rule filters, by the direction they look at. */
 const RULE_FILTER_FAMILIES = { ingress: 'ip-permission', egress: 'egress.ip-permission' } as const;
+
+/** What each rule filter reads from a rule, as the store names it (`group-name` is read from the referenced group). */
+const RULE_FILTER_FIELDS: Readonly<Record<string, RuleField | 'referencedGroupName'>> = {
+  cidr: 'ipv4Cidr',
+  'ipv6-cidr': 'ipv6Cidr',
+  'prefix-list-id': 'prefixListId',
+  'group-id': 'referencedGroupId',
+  'group-name': 'referencedGroupName',
+  'user-id': 'referencedUserId',
+  protocol: 'protocol',
+  'from-port': 'fromPort',
+  'to-port': 'toPort',
+};
+
+/** The direction and rule field a DescribeSecurityGroups rule filter looks at, for the store to narrow by. */
+export function ruleFilterField(name: string): { direction: Direction; field: RuleField | 'referencedGroupName' } | undefined {
+  for (const [direction, family] of Object.entries(RULE_FILTER_FAMILIES) as [Direction, string][]) {
+    if (!name.startsWith(`${family}.`)) continue;
+    const field = RULE_FILTER_FIELDS[name.slice(family.length + 1)];
+    return field === undefined ? undefined : { direction, field };
+  }
+  return undefined;
+}
 
 /** Whether a DescribeSecurityGroups filter looks at the group's rules (the others need only the group). */
 export function isRuleFilter(name: string): boolean {

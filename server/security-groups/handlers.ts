@@ -20,14 +20,15 @@ import type {
 } from '@aws-sdk/client-ec2';
 import { Ec2Error, ec2Error, invalidGroupDescription, invalidGroupName, invalidValue } from '../../protocol/errors.js';
 import { isSecurityGroupId, isSecurityGroupRuleId } from '../../store/ids.js';
-import { ruleIdentity, type Direction, type GroupFacts, type GroupRecord, type RuleRecord, type RuleSpec } from '../../store/records.js';
+import { ruleIdentity, type Direction, type GroupFacts, type GroupRecord, type RuleRecord, type RuleSpec, type ValueTest } from '../../store/records.js';
+import type { RuleCondition } from '../../store/security-groups.js';
 import { defaultEgressRules, type Sequenced } from '../../store/store.js';
 import { assertWithinQuota, ruleWeights } from './quota.js';
 import type { Deps, RequestContext } from '../context.js';
-import { allOf, compileEachFilter, compileFilters } from '../filters.js';
+import { allOf, compileEachFilter, type FilterTarget } from '../filters.js';
 import { pageStartsAfter, takePage, validatePageRequest, type Page } from '../paging.js';
 import { tagsFromSpecifications } from '../tags/rules.js';
-import { isRuleFilter, SECURITY_GROUP_FILTERS, SECURITY_GROUP_RULE_FILTERS, type GroupWithRules } from './filters.js';
+import { isRuleFilter, ruleFilterField, SECURITY_GROUP_FILTERS, SECURITY_GROUP_RULE_FILTERS, type GroupWithRules } from './filters.js';
 import {
   aggregatePermissions,
   assertNoRepeats,
@@ -365,11 +366,37 @@ export function describeSecurityGroups(
   let page: Page<Sequenced<GroupRecord>>;
   let rulesByGroup: Map<string, RuleRecord[]>;
   if (ruleFilters.length > 0) {
-    rulesByGroup = rulesOf(groups);
-    page = takePage(
-      groups.filter((group) => matchesRules({ group, rules: rulesByGroup.get(group.groupId) ?? [], groupNameOf: groupNameOfFor(group) } satisfies GroupWithRules)),
-      input,
-    );
+    // The store first names the groups with a rule each rule filter can match (read inside SQLite,
+    // no rule built); the filters then decide on those groups' rules, in page order, stopping once
+    // the page and one more group are found.
+    const after = pageStartsAfter(input);
+    let candidates = groups.filter((group) => group.seq > after);
+    for (const filter of ruleFilters) {
+      const read = ruleFilterField(filter.name);
+      if (!read) continue;
+      const ids =
+        read.field === 'referencedGroupName'
+          ? store.groupIdsWithRuleWhere(ctx.scope, read.direction, 'referencedGroupId', groupsNamed(ctx, deps, filter.target.values))
+          : store.groupIdsWithRuleWhere(ctx.scope, read.direction, read.field, filter.target.values);
+      candidates = candidates.filter((group) => ids.has(group.groupId));
+    }
+    const matchesItsRules = (group: GroupRecord, rules: readonly RuleRecord[]) =>
+      matchesRules({ group, rules, groupNameOf: groupNameOfFor(group) } satisfies GroupWithRules);
+    const kept: Sequenced<GroupRecord>[] = [];
+    if (input.MaxResults === undefined) {
+      rulesByGroup = rulesOf(candidates);
+      for (const group of candidates) if (matchesItsRules(group, rulesByGroup.get(group.groupId) ?? [])) kept.push(group);
+    } else {
+      rulesByGroup = new Map();
+      for (const group of candidates) {
+        const rules = rulesOf([group]).get(group.groupId) ?? [];
+        if (!matchesItsRules(group, rules)) continue;
+        kept.push(group);
+        rulesByGroup.set(group.groupId, rules);
+        if (kept.length > input.MaxResults) break;
+      }
+    }
+    page = takePage(kept, { MaxResults: input.MaxResults });
   } else {
     // No rule filters: the page is chosen from the groups alone and only its groups' rules are read,
     // so paging through many groups costs each page its own groups, not the whole store.
@@ -389,43 +416,80 @@ export function describeSecurityGroupRules(
 ): DescribeSecurityGroupRulesResult {
   validatePageRequest(input);
   const peerings = peeringLookup(ctx, deps);
-  const matches = compileFilters(input.Filters, SECURITY_GROUP_RULE_FILTERS);
+  const filters = compileEachFilter(input.Filters, SECURITY_GROUP_RULE_FILTERS);
+  const matches = allOf(filters);
   const { store } = deps;
   const { isVisible } = deps.realism; // new resources hide for a while under eventual consistency
+  const answer = (page: Page<Sequenced<RuleRecord>>): DescribeSecurityGroupRulesResult => ({
+    SecurityGroupRules: page.items.map((rule) => toSecurityGroupRule(rule, ctx.scope, peerings)),
+    NextToken: page.nextToken,
+  });
 
-  let candidates: Sequenced<RuleRecord>[];
   const ids = input.SecurityGroupRuleIds ?? [];
   const groupFilter = input.Filters?.find((f) => f.Name === 'group-id');
-  if (ids.length === 0 && (input.Filters ?? []).length === 0 && input.MaxResults !== undefined && !deps.realism.active) {
-    // A page of the whole account, read from the index: one more rule than the page says whether
-    // another page follows. (Under realism, hidden rules would leave gaps, so the general path runs.)
-    const page = takePage(store.listRulesAfter(ctx.scope, pageStartsAfter(input), input.MaxResults + 1), { MaxResults: input.MaxResults });
-    return { SecurityGroupRules: page.items.map((rule) => toSecurityGroupRule(rule, ctx.scope, peerings)), NextToken: page.nextToken };
-  }
   if (ids.length > 0) {
-    candidates = ids.map((id) => {
+    const named = ids.map((id) => {
       if (!isSecurityGroupRuleId(id)) throw ec2Error('InvalidSecurityGroupRuleId.Malformed', id);
       const rule = store.getRule(ctx.scope, id);
       if (!rule || !isVisible(id)) throw ec2Error('InvalidSecurityGroupRuleId.NotFound', id);
       return rule;
     });
-    candidates = [...new Map(candidates.map((r) => [r.ruleId, r])).values()].sort((a, b) => a.seq - b.seq);
-  } else if (groupFilter?.Values && groupFilter.Values.every((v) => !v.includes('*') && !v.includes('?'))) {
+    const candidates = [...new Map(named.map((r) => [r.ruleId, r])).values()].sort((a, b) => a.seq - b.seq);
+    return answer(takePage(candidates.filter(matches), input));
+  }
+  if (groupFilter?.Values && groupFilter.Values.every((v) => !v.includes('*') && !v.includes('?'))) {
     // The common case (Terraform, the CLI): rules of named groups, read through the group index.
     const groupIds = [...new Set(groupFilter.Values)];
-    candidates = groupIds
+    const candidates = groupIds
       .flatMap((id) => (store.getGroup(ctx.scope, id) ? store.rulesOfGroup(id) : []))
       .sort((a, b) => a.seq - b.seq);
-  } else {
-    candidates = store.listRules(ctx.scope);
+    return answer(takePage(candidates.filter((rule) => isVisible(rule.ruleId) && matches(rule)), input));
   }
 
-  const page = takePage(
-    candidates.filter((rule) => isVisible(rule.ruleId) && matches(rule)),
-    input,
-  );
-  return {
-    SecurityGroupRules: page.items.map((rule) => toSecurityGroupRule(rule, ctx.scope, peerings)),
-    NextToken: page.nextToken,
-  };
+  // Everything else scans the account's rules in page order with the filters run inside SQLite, a
+  // batch at a time, and stops once the page and one more rule are found: a filter over 100,000
+  // rules builds only the rules it keeps, and a page of the whole account reads only that page.
+  const conditions = filters.flatMap((filter) => ruleConditionOf(filter.name, filter.target));
+  const wanted = input.MaxResults === undefined ? Infinity : input.MaxResults + 1;
+  const batchSize = Number.isFinite(wanted) ? wanted : RULE_SCAN_BATCH;
+  const kept: Sequenced<RuleRecord>[] = [];
+  let after = pageStartsAfter(input);
+  for (;;) {
+    const batch = store.listRulesWhere(ctx.scope, conditions, after, batchSize);
+    for (const rule of batch) {
+      if (kept.length < wanted && isVisible(rule.ruleId) && matches(rule)) kept.push(rule);
+    }
+    if (kept.length >= wanted || batch.length < batchSize) break;
+    after = batch[batch.length - 1]!.seq;
+  }
+  return answer(takePage(kept, { MaxResults: input.MaxResults }));
+}
+
+/** Rules read per statement when a scan must go through the whole account (no MaxResults). */
+const RULE_SCAN_BATCH = 5000;
+
+/** A DescribeSecurityGroupRules filter as a condition the store runs inside SQLite. */
+function ruleConditionOf(name: string, target: FilterTarget): RuleCondition[] {
+  switch (target.kind) {
+    case 'field':
+      if (name === 'group-id') return [{ on: 'groupId', test: target.values }];
+      if (name === 'security-group-rule-id') return [{ on: 'ruleId', test: target.values }];
+      return [];
+    case 'tag':
+      return [{ on: 'tag', key: { exact: [target.key], test: (key) => key === target.key }, value: target.values }];
+    case 'tag-key':
+      return [{ on: 'tag', key: target.values }];
+    case 'tag-value':
+      return [{ on: 'tag', value: target.values }];
+  }
+}
+
+/**
+ * A `*.group-name` rule filter as a test of the referenced group's id: the ids of the account's
+ * groups whose name passes (looser than the filter, which also asks where the group is).
+ */
+function groupsNamed(ctx: RequestContext, deps: Deps, names: ValueTest): ValueTest {
+  const ids = deps.store.listGroups(ctx.scope).filter((group) => names.test(group.groupName)).map((group) => group.groupId);
+  const known = new Set(ids);
+  return { exact: ids, test: (id) => known.has(id) };
 }
