@@ -117,20 +117,53 @@ function writeMembers(value: Record<string, unknown>, shape: StructureShape, nam
   for (const step of planOf(shape, naming)) {
     const memberValue = value[step.name];
     if (memberValue === undefined || memberValue === null) continue;
-    if (step.shape.kind === 'list') {
-      const items = memberValue as readonly unknown[];
-      if (items.length === 0) {
-        xml += step.empty;
-        continue;
-      }
-      xml += step.open;
-      for (const item of items) xml += naming.entryOpen + writeValue(item, step.shape.member, naming) + naming.entryClose;
-      xml += step.close;
-    } else {
-      xml += step.open + writeValue(memberValue, step.shape, naming) + step.close;
-    }
+    xml += writeMember(step, memberValue, naming);
   }
   return xml;
+}
+
+function writeMember(step: MemberStep, memberValue: unknown, naming: Naming): string {
+  if (step.shape.kind !== 'list') return step.open + writeValue(memberValue, step.shape, naming) + step.close;
+  const items = memberValue as readonly unknown[];
+  if (items.length === 0) return step.empty;
+  let xml = step.open;
+  for (const item of items) xml += naming.entryOpen + writeValue(item, step.shape.member, naming) + naming.entryClose;
+  return xml + step.close;
+}
+
+/**
+ * toResponseXml's document in parts, cut between two entries of a top-level list once a part holds
+ * `partChars` characters, so a sliced read (server/sliced-reads.ts) can pause while it writes an
+ * answer of 100,000 items. Joined, the parts are exactly the document toResponseXml writes.
+ */
+export function* responseXmlParts(
+  action: string,
+  requestId: string,
+  output: object,
+  shape: StructureShape,
+  namespace: string,
+  partChars: number,
+): Generator<string, void, undefined> {
+  let xml = `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${namespace}"><requestId>${escapeXml(requestId)}</requestId>`;
+  const value = output as Record<string, unknown>;
+  for (const step of planOf(shape, EC2_NAMING)) {
+    const memberValue = value[step.name];
+    if (memberValue === undefined || memberValue === null) continue;
+    if (step.shape.kind !== 'list' || (memberValue as readonly unknown[]).length === 0) {
+      xml += writeMember(step, memberValue, EC2_NAMING);
+      continue;
+    }
+    xml += step.open;
+    for (const item of memberValue as readonly unknown[]) {
+      xml += EC2_NAMING.entryOpen + writeValue(item, step.shape.member, EC2_NAMING) + EC2_NAMING.entryClose;
+      if (xml.length >= partChars) {
+        yield xml;
+        xml = '';
+      }
+    }
+    xml += step.close;
+  }
+  yield `${xml}</${action}Response>`;
 }
 
 /** The content of one element (between its tags). */

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { Ec2Error, ec2Error, renderError } from '../protocol/errors.js';
 import { signerOf, type Deps, type RequestContext } from './context.js';
 import { dispatch } from './dispatch.js';
+import { bodyOf, dispatchInSlices } from './sliced-reads.js';
 import { Realism } from './realism.js';
 import { refuseCrossSite, requireService, verifySignature, type CredentialStore, type SignatureScope } from './auth.js';
 import { STS_VERSION } from '../protocol/sts-shapes.js';
@@ -32,6 +33,8 @@ export interface AppOptions extends Omit<Deps, 'realism'> {
   readonly defaultRegion: string;
   readonly defaultAccountId: string;
   readonly logger?: Logger | undefined;
+  /** From how many rules in an account the big describe calls run in slices (server/sliced-reads.ts); tests lower it. */
+  readonly slicedReadMinRules?: number;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit?: number;
   /** The JSON endpoints under /_emulator/ (health, reset, state); on unless false. */
@@ -216,12 +219,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
       if (fault && entry !== null) entry.fault = true;
       if (fault) throw fault;
     }
-    const xml = dispatch(params, ctx, deps, entry);
+    // A describe call over an account of very many rules is answered a slice at a time, letting
+    // other requests run in between (server/sliced-reads.ts); everything else at once.
+    const sliced = dispatchInSlices(params, ctx, deps, entry, options.slicedReadMinRules);
+    const answer = sliced === undefined ? dispatch(params, ctx, deps, entry) : await sliced;
     if (entry !== null) journal?.commit(entry, 200);
-    return reply.type(XML_CONTENT_TYPE).send(xml);
+    reply.type(XML_CONTENT_TYPE);
+    return reply.send(typeof answer === 'string' ? answer : bodyOf(answer));
   };
   // Static and /_emulator/* routes take precedence over the EC2 catch-all below.
-  registerControlRoutes(app, { store: options.store, realism: deps.realism, enabled: options.controlEndpoints ?? true, credentials: options.credentials, controlToken: options.controlToken, journal, defaultScope: { accountId: options.defaultAccountId, region: options.defaultRegion } });
+  registerControlRoutes(app, { store: options.store, realism: deps.realism, enabled: options.controlEndpoints ?? true, credentials: options.credentials, controlToken: options.controlToken, journal, defaultScope: { accountId: options.defaultAccountId, region: options.defaultRegion }, slicedReadMinRules: options.slicedReadMinRules });
   app.route({ method: ['GET', 'POST'], url: '/', handler: handle });
   app.route({ method: ['GET', 'POST'], url: '/*', handler: handle });
 

@@ -29,6 +29,7 @@ import type { RequestJournal } from './journal.js';
 import { registerConsoleRoutes } from './console/routes.js';
 import { registerJournalRoutes } from './console/journal-routes.js';
 import { registerEvaluationRoutes } from './evaluation/routes.js';
+import { bodyOf, stateInParts } from './sliced-reads.js';
 
 export const CONTROL_PREFIX = '/_emulator';
 export const MOTO_RESET_PATH = '/moto-api/reset';
@@ -50,6 +51,8 @@ export interface ControlOptions {
   readonly credentials?: CredentialStore | undefined;
   /** A shared secret every control request must carry (`Authorization: Bearer …` or CONTROL_TOKEN_HEADER). */
   readonly controlToken?: string | undefined;
+  /** From how many rules in an account the evaluation matrix is computed with pauses (server/slices.ts). */
+  readonly slicedReadMinRules?: number | undefined;
 }
 
 export function registerControlRoutes(app: FastifyInstance, options: ControlOptions): void {
@@ -91,9 +94,19 @@ export function registerControlRoutes(app: FastifyInstance, options: ControlOpti
   registerRealismRoutes(app, options.realism);
   registerJournalRoutes(app, options.journal ?? null);
   registerConsoleRoutes(app, { store, journal: options.journal ?? null, defaultScope: options.defaultScope ?? { accountId: '000000000000', region: 'us-east-1' } });
-  registerEvaluationRoutes(app, { store, defaultScope: options.defaultScope ?? { accountId: '000000000000', region: 'us-east-1' } });
+  registerEvaluationRoutes(app, {
+    store,
+    defaultScope: options.defaultScope ?? { accountId: '000000000000', region: 'us-east-1' },
+    slicedReadMinRules: options.slicedReadMinRules,
+  });
 
-  app.get(`${CONTROL_PREFIX}/state`, async (_request, reply) => sendJson(reply, 200, store.exportState()));
+  // Read and sent a part at a time, so a large state does not hold other requests (server/sliced-reads.ts);
+  // read again in one go if something was written between two parts.
+  app.get(`${CONTROL_PREFIX}/state`, async (_request, reply) => {
+    const parts = await stateInParts(store);
+    if (parts === undefined) return sendJson(reply, 200, store.exportState());
+    return reply.code(200).type('application/json; charset=utf-8').send(bodyOf(parts));
+  });
 
   // Its own limit, and its own 413: the document's limit, in JSON (not EC2's XML and 1 MiB).
   const stateErrors = (error: Error, request: FastifyRequest, reply: FastifyReply) =>

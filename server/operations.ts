@@ -22,12 +22,21 @@ import * as subnets from './subnets/handlers.js';
 import * as tags from './tags/handlers.js';
 import * as vpcAttributes from './vpcs/attributes.js';
 import * as vpcs from './vpcs/handlers.js';
+import type { Sliced } from './slices.js';
 
 export interface Operation {
   readonly shapes: OperationShapes;
   /** Input is the parsed query in SDK member names; the handler's own signature types it. */
   readonly handler: (input: never, ctx: RequestContext, deps: Deps) => object;
+  /** The same handler as sliced work, for reads whose answer can hold 100,000 rules (server/sliced-reads.ts). */
+  readonly inSlices?: (input: never, ctx: RequestContext, deps: Deps) => Sliced<object>;
 }
+
+/** The describe calls whose answers grow with the rules an account holds. */
+const SLICED_HANDLERS: Partial<Record<OperationName, NonNullable<Operation['inSlices']>>> = {
+  DescribeSecurityGroups: securityGroups.describeSecurityGroupsInSlices as NonNullable<Operation['inSlices']>,
+  DescribeSecurityGroupRules: securityGroups.describeSecurityGroupRulesInSlices as NonNullable<Operation['inSlices']>,
+};
 
 const HANDLERS = {
   AuthorizeSecurityGroupEgress: securityGroups.authorizeSecurityGroupEgress,
@@ -85,7 +94,7 @@ const HANDLERS = {
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
   (Object.keys(HANDLERS) as OperationName[]).map((name) => [
     name,
-    { shapes: OPERATION_SHAPES[name], handler: HANDLERS[name] as Operation['handler'] },
+    { shapes: OPERATION_SHAPES[name], handler: HANDLERS[name] as Operation['handler'], inSlices: SLICED_HANDLERS[name] },
   ]),
 );
 

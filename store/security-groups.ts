@@ -66,10 +66,11 @@ const rulesWithTagsAsJson = (rules: string) =>
 
 /**
  * What a scan of an account's rules keeps (DescribeSecurityGroupRules' filters): its id, its
- * group's id, or a tag whose key and value pass. All conditions hold together.
+ * group's id, or a tag whose key and value pass; or rules whose peer is a group. All hold together.
  */
 export type RuleCondition =
   | { readonly on: 'ruleId' | 'groupId'; readonly test: ValueTest }
+  | { readonly on: 'groupPeer' }
   | { readonly on: 'tag'; readonly key?: ValueTest | undefined; readonly value?: ValueTest | undefined };
 
 /** What DescribeSecurityGroups' rule filters read from a rule (server/security-groups/filters.ts). */
@@ -137,6 +138,12 @@ export function createSecurityGroupStore(db: Db, tags: TagStore) {
     groupsOfVpc: db
       .prepare<[string], GroupRow>(`SELECT ${GROUP_COLUMNS} FROM security_groups WHERE vpc_id = ? ORDER BY seq`)
       .raw(true),
+    // Counting stops at the limit: whether an account holds at least N rules costs N index steps at most.
+    countRulesOfScopeUpTo: db
+      .prepare<[string, string, number], number>(
+        'SELECT count(*) FROM (SELECT 1 FROM security_group_rules WHERE account_id = ? AND region = ? LIMIT ?)',
+      )
+      .pluck(true),
     countGroupsOfScope: db.prepare<[string, string], { n: number }>(
       'SELECT count(*) AS n FROM security_groups WHERE account_id = ? AND region = ?',
     ),
@@ -342,6 +349,10 @@ export function createSecurityGroupStore(db: Db, tags: TagStore) {
       const byId = tags.tagsByResourceOfType(scope, 'security-group');
       return rows.map((row) => toGroup(row, byId.get(row[1]) ?? NO_TAGS));
     },
+    /** The account's rules, counted up to `limit` (no further). */
+    countRulesUpTo(scope: Scope, limit: number): number {
+      return sql.countRulesOfScopeUpTo.get(scope.accountId, scope.region, limit)!;
+    },
     countGroups(scope: Scope): number {
       return sql.countGroupsOfScope.get(scope.accountId, scope.region)!.n;
     },
@@ -378,7 +389,8 @@ export function createSecurityGroupStore(db: Db, tags: TagStore) {
     listRulesWhere(scope: Scope, conditions: readonly RuleCondition[], afterSeq: number, limit: number): Sequenced<RuleRecord>[] {
       const where = new Conditions();
       for (const condition of conditions.slice(0, MAX_CONDITIONS_IN_SQL)) {
-        if (condition.on !== 'tag') where.add(condition.on === 'ruleId' ? 'rule_id' : 'group_id', condition.test);
+        if (condition.on === 'groupPeer') where.addSql("peer_kind = 'sg'");
+        else if (condition.on !== 'tag') where.add(condition.on === 'ruleId' ? 'rule_id' : 'group_id', condition.test);
         else {
           const tagTests = [`account_id = ${where.param(scope.accountId)}`, `region = ${where.param(scope.region)}`];
           if (condition.key) tagTests.push(where.accepts('key', condition.key));

@@ -99,6 +99,14 @@ export function createStore(db: Db) {
   }
 
   return {
+    /**
+     * A number that changes whenever anything is written (SQLite's total_changes(): rolled-back
+     * writes count too). A read done in slices compares it to know that nothing changed in between.
+     */
+    changeCount(): number {
+      return sql.totalChanges.get()!;
+    },
+
     /** Runs `fn` in one SQLite transaction: any throw rolls back every write it made. */
     transaction<T>(fn: () => T): T {
       return inTransaction(fn) as T;

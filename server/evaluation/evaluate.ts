@@ -23,6 +23,7 @@
 import { ec2Error } from '../../protocol/errors.js';
 import type { Direction, Scope } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
+import { runToEnd, runWithPauses, SLICED_READ_MIN_RULES, type Sliced } from '../slices.js';
 import { cidrRange, rangeContains, rangeText, type AddressRange, type Family } from './addresses.js';
 import {
   EvaluationError,
@@ -639,6 +640,14 @@ const traffic = (rule: EvaluationRule): TrafficSet => ruleTraffic(rule.protocol,
 
 /** The traffic allowed between every ordered pair of the groups, and from the world to each. */
 export function evaluateMatrix(source: EvaluationSource, request: ParsedMatrix): MatrixAnswer {
+  return runToEnd(evaluateMatrixInSlices(source, request));
+}
+
+/** Rows of the matrix (groups as the source of traffic) computed between two pauses. */
+const MATRIX_ROWS_PER_SLICE = 25;
+
+/** evaluateMatrix as sliced work (server/slices.ts): 1,000 groups are two million pairs. */
+function* evaluateMatrixInSlices(source: EvaluationSource, request: ParsedMatrix): Sliced<MatrixAnswer> {
   let groups: readonly EvaluationGroup[];
   if (request.vpcId !== undefined) {
     if (!source.vpc(request.vpcId)) throw notFound('InvalidVpcID.NotFound', request.vpcId);
@@ -662,6 +671,7 @@ export function evaluateMatrix(source: EvaluationSource, request: ParsedMatrix):
         const allowed = intersectTraffic(egress[a]!.with(members[b]!, family), ingress[b]!.with(members[a]!, family));
         if (allowed.size > 0) pairs.push({ from: groups[a]!.groupId, to: groups[b]!.groupId, family, allowed: trafficToPermissions(allowed) });
       }
+      if (a % MATRIX_ROWS_PER_SLICE === MATRIX_ROWS_PER_SLICE - 1) yield;
     }
     const outside: Endpoint = { kind: 'outside', range: WORLD[family] };
     for (let b = 0; b < groups.length; b++) {
@@ -700,5 +710,27 @@ export function evaluateFlowInStore(store: Store, defaults: Scope, request: Flow
 export function evaluateMatrixInStore(store: Store, defaults: Scope, request: MatrixRequest | unknown): MatrixAnswer {
   const matrix = parseMatrixRequest(request);
   const scope = scopeOf(matrix.scope, defaults);
+  return store.inScope(scope, () => evaluateMatrix(storeEvaluationSource(store, scope), matrix));
+}
+
+/**
+ * evaluateMatrixInStore for the HTTP endpoint: over an account of many rules the matrix is computed
+ * a slice of rows at a time, other requests answered in between (server/sliced-reads.ts explains
+ * why); computed again at once if the store changed meanwhile.
+ */
+export async function evaluateMatrixInStoreWithPauses(
+  store: Store,
+  defaults: Scope,
+  request: MatrixRequest | unknown,
+  minRules: number = SLICED_READ_MIN_RULES,
+): Promise<MatrixAnswer> {
+  const matrix = parseMatrixRequest(request);
+  const scope = scopeOf(matrix.scope, defaults);
+  // At least one rule: the scope's defaults are stored, so no transaction must seed them.
+  const threshold = Math.max(1, minRules);
+  if (store.countRulesUpTo(scope, threshold) >= threshold) {
+    const done = await runWithPauses(evaluateMatrixInSlices(storeEvaluationSource(store, scope), matrix), () => store.changeCount());
+    if (done !== undefined) return done.value;
+  }
   return store.inScope(scope, () => evaluateMatrix(storeEvaluationSource(store, scope), matrix));
 }

@@ -11,7 +11,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Scope } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
-import { EvaluationError, evaluateFlowInStore, evaluateMatrixInStore } from './evaluate.js';
+import { EvaluationError, evaluateFlowInStore, evaluateMatrixInStoreWithPauses } from './evaluate.js';
 
 export const EVALUATE_PATH = '/_emulator/evaluate';
 export const MATRIX_PATH = '/_emulator/evaluate/matrix';
@@ -20,6 +20,8 @@ export interface EvaluationRouteOptions {
   readonly store: Store;
   /** The account and region of a request that names none: the server's defaults. */
   readonly defaultScope: Scope;
+  /** From how many rules in the account a matrix is computed with pauses (server/slices.ts). */
+  readonly slicedReadMinRules?: number | undefined;
 }
 
 export function registerEvaluationRoutes(app: FastifyInstance, options: EvaluationRouteOptions): void {
@@ -31,15 +33,18 @@ export function registerEvaluationRoutes(app: FastifyInstance, options: Evaluati
         const { matrix, ...rest } = body;
         if (!isObject(matrix)) throw new EvaluationError('InvalidFlow', 'matrix: must be an object with vpcId or groupIds');
         // accountId/region may sit beside "matrix" as beside a flow's fields.
-        return evaluateMatrixInStore(store, defaultScope, { ...rest, ...matrix });
+        return evaluateMatrixInStoreWithPauses(store, defaultScope, { ...rest, ...matrix }, options.slicedReadMinRules);
       }
       return evaluateFlowInStore(store, defaultScope, body);
     }),
   );
-  app.post(MATRIX_PATH, async (request, reply) => answer(request, reply, (body) => evaluateMatrixInStore(store, defaultScope, body)));
+  // A matrix of 1,000 groups is two million pairs: computed with pauses (server/slices.ts).
+  app.post(MATRIX_PATH, async (request, reply) =>
+    answer(request, reply, (body) => evaluateMatrixInStoreWithPauses(store, defaultScope, body, options.slicedReadMinRules)),
+  );
 }
 
-function answer(request: FastifyRequest, reply: FastifyReply, compute: (body: unknown) => unknown) {
+async function answer(request: FastifyRequest, reply: FastifyReply, compute: (body: unknown) => unknown) {
   let body: unknown;
   try {
     body = JSON.parse(typeof request.body === 'string' ? request.body : '');
@@ -47,7 +52,7 @@ function answer(request: FastifyRequest, reply: FastifyReply, compute: (body: un
     return sendJson(reply, 400, { error: 'InvalidJson', message: `the body is not JSON: ${(err as Error).message}` });
   }
   try {
-    return sendJson(reply, 200, compute(body));
+    return sendJson(reply, 200, await compute(body));
   } catch (err) {
     if (err instanceof EvaluationError) return sendJson(reply, 400, { error: err.code, message: err.message });
     throw err;

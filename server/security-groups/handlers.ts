@@ -16,6 +16,8 @@ import type {
   DescribeSecurityGroupsResult,
   IpPermission,
   RevokeSecurityGroupEgressRequest,
+  SecurityGroup,
+  SecurityGroupRule,
   RevokeSecurityGroupEgressResult,
 } from '@aws-sdk/client-ec2';
 import { Ec2Error, ec2Error, invalidGroupDescription, invalidGroupName, invalidValue } from '../../protocol/errors.js';
@@ -27,6 +29,7 @@ import { assertWithinQuota, ruleWeights } from './quota.js';
 import type { Deps, RequestContext } from '../context.js';
 import { allOf, compileEachFilter, type FilterTarget } from '../filters.js';
 import { pageStartsAfter, takePage, validatePageRequest, type Page } from '../paging.js';
+import { runToEnd, slicesOf, type Sliced } from '../slices.js';
 import { tagsFromSpecifications } from '../tags/rules.js';
 import { isRuleFilter, ruleFilterField, SECURITY_GROUP_FILTERS, SECURITY_GROUP_RULE_FILTERS, type GroupWithRules } from './filters.js';
 import {
@@ -291,11 +294,21 @@ export function deleteSecurityGroup(
   return { Return: true, GroupId: group.groupId };
 }
 
-export function describeSecurityGroups(
+/** Groups read, checked or turned into answer items between two pauses of a sliced read. */
+const GROUPS_PER_SLICE = 50;
+/** Rules turned into answer items between two pauses of a sliced read. */
+const RULES_PER_SLICE = 2000;
+
+export function describeSecurityGroups(input: DescribeSecurityGroupsRequest, ctx: RequestContext, deps: Deps): DescribeSecurityGroupsResult {
+  return runToEnd(describeSecurityGroupsInSlices(input, ctx, deps));
+}
+
+/** DescribeSecurityGroups, pausing between slices of groups (server/slices.ts). */
+export function* describeSecurityGroupsInSlices(
   input: DescribeSecurityGroupsRequest,
   ctx: RequestContext,
   deps: Deps,
-): DescribeSecurityGroupsResult {
+): Sliced<DescribeSecurityGroupsResult> {
   validatePageRequest(input);
   const peerings = peeringLookup(ctx, deps);
   // Filters on the group itself go first, so rules are read only for the groups they leave: a lookup
@@ -363,8 +376,16 @@ export function describeSecurityGroups(
     return byGroup;
   };
 
+  const rulesByGroup = new Map<string, RuleRecord[]>();
+  /** Reads the rules of these groups into rulesByGroup, a slice of groups at a time. */
+  function* readRules(chosen: readonly GroupRecord[]): Sliced<void> {
+    for (const slice of slicesOf(chosen, GROUPS_PER_SLICE)) {
+      for (const [groupId, rules] of rulesOf(slice)) rulesByGroup.set(groupId, rules);
+      yield;
+    }
+  }
+
   let page: Page<Sequenced<GroupRecord>>;
-  let rulesByGroup: Map<string, RuleRecord[]>;
   if (ruleFilters.length > 0) {
     // The store first names the groups with a rule each rule filter can match (read inside SQLite,
     // no rule built); the filters then decide on those groups' rules, in page order, stopping once
@@ -380,19 +401,17 @@ export function describeSecurityGroups(
           : store.groupIdsWithRuleWhere(ctx.scope, read.direction, read.field, filter.target.values);
       candidates = candidates.filter((group) => ids.has(group.groupId));
     }
-    const matchesItsRules = (group: GroupRecord, rules: readonly RuleRecord[]) =>
-      matchesRules({ group, rules, groupNameOf: groupNameOfFor(group) } satisfies GroupWithRules);
+    const matchesItsRules = (group: GroupRecord) =>
+      matchesRules({ group, rules: rulesByGroup.get(group.groupId) ?? [], groupNameOf: groupNameOfFor(group) } satisfies GroupWithRules);
     const kept: Sequenced<GroupRecord>[] = [];
     if (input.MaxResults === undefined) {
-      rulesByGroup = rulesOf(candidates);
-      for (const group of candidates) if (matchesItsRules(group, rulesByGroup.get(group.groupId) ?? [])) kept.push(group);
+      yield* readRules(candidates);
+      for (const group of candidates) if (matchesItsRules(group)) kept.push(group);
     } else {
-      rulesByGroup = new Map();
       for (const group of candidates) {
-        const rules = rulesOf([group]).get(group.groupId) ?? [];
-        if (!matchesItsRules(group, rules)) continue;
-        kept.push(group);
-        rulesByGroup.set(group.groupId, rules);
+        yield* readRules([group]);
+        if (matchesItsRules(group)) kept.push(group);
+        else rulesByGroup.delete(group.groupId);
         if (kept.length > input.MaxResults) break;
       }
     }
@@ -401,12 +420,14 @@ export function describeSecurityGroups(
     // No rule filters: the page is chosen from the groups alone and only its groups' rules are read,
     // so paging through many groups costs each page its own groups, not the whole store.
     page = takePage(groups, input);
-    rulesByGroup = rulesOf(page.items);
+    yield* readRules(page.items);
   }
-  return {
-    SecurityGroups: page.items.map((group) => toSecurityGroup(group, rulesByGroup.get(group.groupId) ?? [], ctx.scope, peerings)),
-    NextToken: page.nextToken,
-  };
+  const SecurityGroups: SecurityGroup[] = [];
+  for (const slice of slicesOf(page.items, GROUPS_PER_SLICE)) {
+    for (const group of slice) SecurityGroups.push(toSecurityGroup(group, rulesByGroup.get(group.groupId) ?? [], ctx.scope, peerings));
+    yield;
+  }
+  return { SecurityGroups, NextToken: page.nextToken };
 }
 
 export function describeSecurityGroupRules(
@@ -414,16 +435,29 @@ export function describeSecurityGroupRules(
   ctx: RequestContext,
   deps: Deps,
 ): DescribeSecurityGroupRulesResult {
+  return runToEnd(describeSecurityGroupRulesInSlices(input, ctx, deps));
+}
+
+/** DescribeSecurityGroupRules, pausing between batches of rules (server/slices.ts). */
+export function* describeSecurityGroupRulesInSlices(
+  input: DescribeSecurityGroupRulesRequest,
+  ctx: RequestContext,
+  deps: Deps,
+): Sliced<DescribeSecurityGroupRulesResult> {
   validatePageRequest(input);
   const peerings = peeringLookup(ctx, deps);
   const filters = compileEachFilter(input.Filters, SECURITY_GROUP_RULE_FILTERS);
   const matches = allOf(filters);
   const { store } = deps;
   const { isVisible } = deps.realism; // new resources hide for a while under eventual consistency
-  const answer = (page: Page<Sequenced<RuleRecord>>): DescribeSecurityGroupRulesResult => ({
-    SecurityGroupRules: page.items.map((rule) => toSecurityGroupRule(rule, ctx.scope, peerings)),
-    NextToken: page.nextToken,
-  });
+  function* answer(page: Page<Sequenced<RuleRecord>>): Sliced<DescribeSecurityGroupRulesResult> {
+    const SecurityGroupRules: SecurityGroupRule[] = [];
+    for (const slice of slicesOf(page.items, RULES_PER_SLICE)) {
+      for (const rule of slice) SecurityGroupRules.push(toSecurityGroupRule(rule, ctx.scope, peerings));
+      yield;
+    }
+    return { SecurityGroupRules, NextToken: page.nextToken };
+  }
 
   const ids = input.SecurityGroupRuleIds ?? [];
   const groupFilter = input.Filters?.find((f) => f.Name === 'group-id');
@@ -435,7 +469,7 @@ export function describeSecurityGroupRules(
       return rule;
     });
     const candidates = [...new Map(named.map((r) => [r.ruleId, r])).values()].sort((a, b) => a.seq - b.seq);
-    return answer(takePage(candidates.filter(matches), input));
+    return yield* answer(takePage(candidates.filter(matches), input));
   }
   if (groupFilter?.Values && groupFilter.Values.every((v) => !v.includes('*') && !v.includes('?'))) {
     // The common case (Terraform, the CLI): rules of named groups, read through the group index.
@@ -443,7 +477,7 @@ export function describeSecurityGroupRules(
     const candidates = groupIds
       .flatMap((id) => (store.getGroup(ctx.scope, id) ? store.rulesOfGroup(id) : []))
       .sort((a, b) => a.seq - b.seq);
-    return answer(takePage(candidates.filter((rule) => isVisible(rule.ruleId) && matches(rule)), input));
+    return yield* answer(takePage(candidates.filter((rule) => isVisible(rule.ruleId) && matches(rule)), input));
   }
 
   // Everything else scans the account's rules in page order with the filters run inside SQLite, a
@@ -461,12 +495,13 @@ export function describeSecurityGroupRules(
     }
     if (kept.length >= wanted || batch.length < batchSize) break;
     after = batch[batch.length - 1]!.seq;
+    yield;
   }
-  return answer(takePage(kept, { MaxResults: input.MaxResults }));
+  return yield* answer(takePage(kept, { MaxResults: input.MaxResults }));
 }
 
 /** Rules read per statement when a scan must go through the whole account (no MaxResults). */
-const RULE_SCAN_BATCH = 5000;
+const RULE_SCAN_BATCH = 2500;
 
 /** A DescribeSecurityGroupRules filter as a condition the store runs inside SQLite. */
 function ruleConditionOf(name: string, target: FilterTarget): RuleCondition[] {

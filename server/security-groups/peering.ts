@@ -134,11 +134,18 @@ export function describeStaleSecurityGroups(
     };
   };
 
+  // Only rules naming a group can be stale: read just those (one statement), by group, in rule order.
+  const referencingRules = new Map<string, RuleRecord[]>();
+  for (const rule of store.listRulesWhere(ctx.scope, [{ on: 'groupPeer' }], 0, Number.MAX_SAFE_INTEGER)) {
+    let list = referencingRules.get(rule.groupId);
+    if (!list) referencingRules.set(rule.groupId, (list = []));
+    list.push(rule);
+  }
   const staleGroups: (StaleSecurityGroup & { seq: number })[] = [];
   for (const group of store.listGroups(ctx.scope)) {
     if (group.vpcId !== vpcId) continue;
     const permissions = { ingress: new Map<string, StaleIpPermission>(), egress: new Map<string, StaleIpPermission>() };
-    for (const rule of store.rulesOfGroup(group.groupId)) {
+    for (const rule of referencingRules.get(group.groupId) ?? []) {
       const pair = stalePair(rule);
       if (!pair) continue;
       const byPorts = permissions[rule.direction];

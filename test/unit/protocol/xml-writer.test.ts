@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { OPERATION_SHAPES, type StructureShape } from '../../../protocol/shapes.js';
-import { EC2_XML_NAMESPACE, ec2XmlNamespace, toResponseXml } from '../../../protocol/xml-writer.js';
+import { EC2_XML_NAMESPACE, ec2XmlNamespace, responseXmlParts, toResponseXml } from '../../../protocol/xml-writer.js';
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -256,5 +256,37 @@ describe('CreateSecurityGroup output', () => {
     );
     expect(childOrder(xml)).toEqual(['requestId', 'return', 'groupId', 'tagSet', 'securityGroupArn']);
     expect(xml).toContain('<return>true</return><groupId>sg-1</groupId>');
+  });
+});
+
+describe('responseXmlParts', () => {
+  const rule = (n: number) => ({
+    SecurityGroupRuleId: `sgr-${String(n).padStart(17, '0')}`,
+    GroupId: 'sg-0123456789abcdef0',
+    IsEgress: n % 2 === 0,
+    IpProtocol: 'tcp',
+    FromPort: n,
+    ToPort: n,
+    CidrIpv4: '10.0.0.0/8',
+    Description: `a & b <${n}>`,
+    Tags: n % 3 === 0 ? [{ Key: 'Name', Value: `r${n}` }] : [],
+  });
+  const shape = OPERATION_SHAPES.DescribeSecurityGroupRules.output;
+
+  it.each([
+    ['many rules, small parts', { SecurityGroupRules: Array.from({ length: 50 }, (_, n) => rule(n)), NextToken: 'abc' }, 200],
+    ['one part', { SecurityGroupRules: [rule(1)] }, 1_000_000],
+    ['an empty list', { SecurityGroupRules: [] }, 10],
+    ['no list at all', {}, 10],
+  ])('%s: joined, the parts are the whole document', (_name, output, partChars) => {
+    const parts = [...responseXmlParts('DescribeSecurityGroupRules', 'req-1', output, shape, EC2_XML_NAMESPACE, partChars)];
+    expect(parts.join('')).toBe(toResponseXml('DescribeSecurityGroupRules', 'req-1', output, shape));
+    if (partChars === 200) expect(parts.length).toBeGreaterThan(10);
+  });
+
+  it('cuts only between list entries', () => {
+    const output = { SecurityGroupRules: Array.from({ length: 20 }, (_, n) => rule(n)) };
+    const parts = [...responseXmlParts('DescribeSecurityGroupRules', 'req-1', output, shape, EC2_XML_NAMESPACE, 1)];
+    for (const part of parts.slice(0, -1)) expect(part.endsWith('</item>')).toBe(true);
   });
 });
