@@ -15,8 +15,9 @@ import { Ec2Error, ec2Error, renderError } from '../protocol/errors.js';
 import { signerOf, type Deps, type RequestContext } from './context.js';
 import { dispatch } from './dispatch.js';
 import { bodyOf, dispatchInSlices } from './sliced-reads.js';
+import { ReadWriteGate } from './slices.js';
 import { Realism } from './realism.js';
-import { refuseCrossSite, requireService, verifySignature, type CredentialStore, type SignatureScope } from './auth.js';
+import { READ_ONLY_ACTION, refuseCrossSite, requireService, verifySignature, type CredentialStore, type SignatureScope } from './auth.js';
 import { STS_VERSION } from '../protocol/sts-shapes.js';
 import { isControlUrl, registerControlRoutes, sendControlError } from './control.js';
 import { logRequest } from './logger.js';
@@ -138,6 +139,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.decorateRequest('ec2Service', '');
   // The request journal (server/journal.ts): the entry of the request in flight, and the journal.
   const journal = createJournal(options.journalSize, { accountId: options.defaultAccountId, region: options.defaultRegion });
+  // Writes wait while a big read runs in slices, so it never has to start over (server/slices.ts).
+  const gate = new ReadWriteGate();
   app.decorateRequest('ec2Journal', null);
   app.decorate('ec2Journal', journal);
   const consoleOn = options.controlEndpoints ?? true;
@@ -221,14 +224,18 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
     // A describe call over an account of very many rules is answered a slice at a time, letting
     // other requests run in between (server/sliced-reads.ts); everything else at once.
-    const sliced = dispatchInSlices(params, ctx, deps, entry, options.slicedReadMinRules);
+    const sliced = dispatchInSlices(params, ctx, deps, entry, options.slicedReadMinRules, gate);
+    if (sliced === undefined && !READ_ONLY_ACTION.test(ctx.action)) {
+      const bigReadRunning = gate.beforeWrite();
+      if (bigReadRunning) await bigReadRunning;
+    }
     const answer = sliced === undefined ? dispatch(params, ctx, deps, entry) : await sliced;
     if (entry !== null) journal?.commit(entry, 200);
     reply.type(XML_CONTENT_TYPE);
     return reply.send(typeof answer === 'string' ? answer : bodyOf(answer));
   };
   // Static and /_emulator/* routes take precedence over the EC2 catch-all below.
-  registerControlRoutes(app, { store: options.store, realism: deps.realism, enabled: options.controlEndpoints ?? true, credentials: options.credentials, controlToken: options.controlToken, journal, defaultScope: { accountId: options.defaultAccountId, region: options.defaultRegion }, slicedReadMinRules: options.slicedReadMinRules });
+  registerControlRoutes(app, { store: options.store, realism: deps.realism, enabled: options.controlEndpoints ?? true, credentials: options.credentials, controlToken: options.controlToken, journal, defaultScope: { accountId: options.defaultAccountId, region: options.defaultRegion }, slicedReadMinRules: options.slicedReadMinRules, gate });
   app.route({ method: ['GET', 'POST'], url: '/', handler: handle });
   app.route({ method: ['GET', 'POST'], url: '/*', handler: handle });
 

@@ -221,7 +221,8 @@ export function isForeignOrigin(origin: string, host: string | undefined): boole
 }
 
 /** Describe* and Get* only read; every other action changes state. */
-const READ_ONLY_ACTION = /^(?:Describe|Get)[A-Z]/;
+/** Actions that change nothing: EC2's Describe* and Get*, STS's GetCallerIdentity. */
+export const READ_ONLY_ACTION = /^(?:Describe|Get)[A-Z]/;
 
 /**
  * EC2 (and STS) requests from a browser page on another site: refused when they carry a foreign

@@ -30,6 +30,7 @@ import { registerConsoleRoutes } from './console/routes.js';
 import { registerJournalRoutes } from './console/journal-routes.js';
 import { registerEvaluationRoutes } from './evaluation/routes.js';
 import { bodyOf, stateInParts } from './sliced-reads.js';
+import { ReadWriteGate } from './slices.js';
 
 export const CONTROL_PREFIX = '/_emulator';
 export const MOTO_RESET_PATH = '/moto-api/reset';
@@ -53,6 +54,8 @@ export interface ControlOptions {
   readonly controlToken?: string | undefined;
   /** From how many rules in an account the evaluation matrix is computed with pauses (server/slices.ts). */
   readonly slicedReadMinRules?: number | undefined;
+  /** The server's gate between big reads and writes (server/slices.ts). */
+  readonly gate?: ReadWriteGate | undefined;
 }
 
 export function registerControlRoutes(app: FastifyInstance, options: ControlOptions): void {
@@ -64,6 +67,7 @@ export function registerControlRoutes(app: FastifyInstance, options: ControlOpti
   guardControlRoutes(app, options);
 
   const { store } = options;
+  const gate = options.gate ?? new ReadWriteGate();
   const startedAt = Date.now();
   const version = packageVersion();
 
@@ -84,6 +88,8 @@ export function registerControlRoutes(app: FastifyInstance, options: ControlOpti
   });
 
   const reset = async (_request: unknown, reply: FastifyReply) => {
+    const bigReadRunning = gate.beforeWrite();
+    if (bigReadRunning) await bigReadRunning;
     store.reset();
     options.journal?.clear();
     return sendJson(reply, 200, { status: 'ok' });
@@ -98,12 +104,13 @@ export function registerControlRoutes(app: FastifyInstance, options: ControlOpti
     store,
     defaultScope: options.defaultScope ?? { accountId: '000000000000', region: 'us-east-1' },
     slicedReadMinRules: options.slicedReadMinRules,
+    gate,
   });
 
   // Read and sent a part at a time, so a large state does not hold other requests (server/sliced-reads.ts);
   // read again in one go if something was written between two parts.
   app.get(`${CONTROL_PREFIX}/state`, async (_request, reply) => {
-    const parts = await stateInParts(store);
+    const parts = await gate.read(() => stateInParts(store));
     if (parts === undefined) return sendJson(reply, 200, store.exportState());
     return reply.code(200).type('application/json; charset=utf-8').send(bodyOf(parts));
   });
@@ -120,6 +127,8 @@ export function registerControlRoutes(app: FastifyInstance, options: ControlOpti
     } catch (err) {
       return sendJson(reply, 400, { error: 'InvalidJson', message: `the body is not JSON: ${(err as Error).message}` });
     }
+    const bigReadRunning = gate.beforeWrite();
+    if (bigReadRunning) await bigReadRunning;
     try {
       store.importState(document);
     } catch (err) {

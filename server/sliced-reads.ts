@@ -10,9 +10,10 @@
  *
  * GET /_emulator/state (the whole state as JSON) is read and sent the same way.
  *
- * The answer must still be one state of the store. If any other request wrote while the slices ran
- * (the store's change count moved), what was read may mix two states, so the request is answered
- * again from the start in one go, as dispatch() answers every other request. Under injected
+ * The answer must still be one state of the store. EC2 writes wait while such a read runs
+ * (ReadWriteGate, server/slices.ts). If anything else wrote while the slices ran (a reset, an
+ * import: the store's change count moved), what was read may mix two states, so the request is
+ * answered again from the start in one go, as dispatch() answers every other request. Under injected
  * faults or eventual consistency the ordinary path runs.
  */
 import { Readable } from 'node:stream';
@@ -23,7 +24,7 @@ import type { Deps, RequestContext } from './context.js';
 import { dispatch } from './dispatch.js';
 import type { RequestCapture } from './journal.js';
 import { OPERATIONS } from './operations.js';
-import { pause, runWithPauses, SLICED_READ_MIN_RULES } from './slices.js';
+import { pause, ReadWriteGate, runWithPauses, SLICED_READ_MIN_RULES } from './slices.js';
 import type { Store } from '../store/store.js';
 
 /** About this much of the answer (in characters) is written between two pauses. */
@@ -70,6 +71,35 @@ export function bodyOf(parts: readonly string[]): string | Readable {
 }
 
 /**
+ * Whether the request names what it reads closely enough that its answer stays small whatever the
+ * account holds: groups by id or name, rules by id, a page of rules, the rules of named groups (what
+ * Terraform, the CLI and the SDKs' waiters send). Those skip even counting the account's rules.
+ */
+function boundedByItsParameters(action: string, params: URLSearchParams): boolean {
+  const groupFilters = new Set<string>();
+  for (const [key, value] of params) {
+    if (action === 'DescribeSecurityGroups' && /^Group(?:Id|Name)\.\d+$/.test(key)) return true;
+    if (action === 'DescribeSecurityGroupRules') {
+      if (key === 'MaxResults' || /^SecurityGroupRuleId\.\d+$/.test(key)) return true;
+      const filterName = /^Filter\.(\d+)\.Name$/.exec(key);
+      if (filterName && value === 'group-id') groupFilters.add(filterName[1]!);
+    }
+  }
+  // A group-id filter whose values are all plain ids (wildcards could name every group).
+  for (const filter of groupFilters) {
+    let values = 0;
+    let plain = true;
+    for (const [key, value] of params) {
+      if (!key.startsWith(`Filter.${filter}.Value.`)) continue;
+      values++;
+      if (value.includes('*') || value.includes('?')) plain = false;
+    }
+    if (values > 0 && plain) return true;
+  }
+  return false;
+}
+
+/**
  * The answer's parts when the request is such a read, else undefined (dispatch() answers it).
  * Errors (a malformed id, a bad filter) reject the promise as dispatch() would throw them.
  */
@@ -79,10 +109,11 @@ export function dispatchInSlices(
   deps: Deps,
   capture: RequestCapture | null,
   minRules: number = SLICED_READ_MIN_RULES,
+  gate: ReadWriteGate = new ReadWriteGate(),
 ): Promise<string[]> | undefined {
   if (params.get('Version') === STS_VERSION || deps.realism.active) return undefined;
   const operation = OPERATIONS.get(ctx.action);
-  if (!operation?.inSlices) return undefined;
+  if (!operation?.inSlices || boundedByItsParameters(ctx.action, params)) return undefined;
   // At least one rule: the account's defaults are stored, so no request transaction must seed them.
   const threshold = Math.max(1, minRules);
   if (deps.store.countRulesUpTo(ctx.scope, threshold) < threshold) return undefined;
@@ -90,7 +121,7 @@ export function dispatchInSlices(
   if (input.DryRun === true) return undefined;
   const inSlices = operation.inSlices;
 
-  return (async () => {
+  return gate.read(async () => {
     const done = await runWithPauses(inSlices(input as never, ctx, deps), () => deps.store.changeCount());
     if (done === undefined) return [dispatch(params, ctx, deps, capture)];
     const output = done.value;
@@ -106,5 +137,5 @@ export function dispatchInSlices(
       await pause();
     }
     return parts;
-  })();
+  });
 }

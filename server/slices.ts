@@ -40,3 +40,41 @@ export async function runWithPauses<T>(work: Sliced<T>, changeCount: () => numbe
   }
   return { value: step.value };
 }
+
+/**
+ * Between the slices of a big read other requests run; a write among them would force the read to
+ * start over in one go (runWithPauses). So writes wait while big reads run, and a big read waits
+ * while a write waits (no stream of big reads can starve writers). Reads that are not sliced never
+ * wait: they take the event loop for a moment and see one state anyway.
+ */
+export class ReadWriteGate {
+  private readsRunning = 0;
+  private writersWaiting: (() => void)[] = [];
+  private readsWaiting: (() => void)[] = [];
+
+  /** Resolves when no big read is running (at once, most of the time). */
+  beforeWrite(): Promise<void> | undefined {
+    if (this.readsRunning === 0) return undefined;
+    return new Promise((resolve) => this.writersWaiting.push(resolve));
+  }
+
+  /** Runs a big read once no writer waits. */
+  async read<T>(work: () => Promise<T>): Promise<T> {
+    if (this.writersWaiting.length > 0) await new Promise<void>((resolve) => this.readsWaiting.push(resolve));
+    this.readsRunning++;
+    try {
+      return await work();
+    } finally {
+      this.readsRunning--;
+      if (this.readsRunning === 0) this.releaseWaiting();
+    }
+  }
+
+  private releaseWaiting(): void {
+    // The writers first: each runs to its end at once when released. The reads that waited start
+    // on the next turn of the event loop, after them.
+    for (const resolve of this.writersWaiting.splice(0)) resolve();
+    const reads = this.readsWaiting.splice(0);
+    if (reads.length > 0) setImmediate(() => reads.forEach((resolve) => resolve()));
+  }
+}

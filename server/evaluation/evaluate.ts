@@ -23,7 +23,7 @@
 import { ec2Error } from '../../protocol/errors.js';
 import type { Direction, Scope } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
-import { runToEnd, runWithPauses, SLICED_READ_MIN_RULES, type Sliced } from '../slices.js';
+import { ReadWriteGate, runToEnd, runWithPauses, SLICED_READ_MIN_RULES, type Sliced } from '../slices.js';
 import { cidrRange, rangeContains, rangeText, type AddressRange, type Family } from './addresses.js';
 import {
   EvaluationError,
@@ -723,13 +723,14 @@ export async function evaluateMatrixInStoreWithPauses(
   defaults: Scope,
   request: MatrixRequest | unknown,
   minRules: number = SLICED_READ_MIN_RULES,
+  gate: ReadWriteGate = new ReadWriteGate(),
 ): Promise<MatrixAnswer> {
   const matrix = parseMatrixRequest(request);
   const scope = scopeOf(matrix.scope, defaults);
   // At least one rule: the scope's defaults are stored, so no transaction must seed them.
   const threshold = Math.max(1, minRules);
   if (store.countRulesUpTo(scope, threshold) >= threshold) {
-    const done = await runWithPauses(evaluateMatrixInSlices(storeEvaluationSource(store, scope), matrix), () => store.changeCount());
+    const done = await gate.read(() => runWithPauses(evaluateMatrixInSlices(storeEvaluationSource(store, scope), matrix), () => store.changeCount()));
     if (done !== undefined) return done.value;
   }
   return store.inScope(scope, () => evaluateMatrix(storeEvaluationSource(store, scope), matrix));

@@ -11,6 +11,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Scope } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
+import type { ReadWriteGate } from '../slices.js';
 import { EvaluationError, evaluateFlowInStore, evaluateMatrixInStoreWithPauses } from './evaluate.js';
 
 export const EVALUATE_PATH = '/_emulator/evaluate';
@@ -22,6 +23,8 @@ export interface EvaluationRouteOptions {
   readonly defaultScope: Scope;
   /** From how many rules in the account a matrix is computed with pauses (server/slices.ts). */
   readonly slicedReadMinRules?: number | undefined;
+  /** The server's gate between big reads and writes (server/slices.ts). */
+  readonly gate?: ReadWriteGate | undefined;
 }
 
 export function registerEvaluationRoutes(app: FastifyInstance, options: EvaluationRouteOptions): void {
@@ -33,14 +36,14 @@ export function registerEvaluationRoutes(app: FastifyInstance, options: Evaluati
         const { matrix, ...rest } = body;
         if (!isObject(matrix)) throw new EvaluationError('InvalidFlow', 'matrix: must be an object with vpcId or groupIds');
         // accountId/region may sit beside "matrix" as beside a flow's fields.
-        return evaluateMatrixInStoreWithPauses(store, defaultScope, { ...rest, ...matrix }, options.slicedReadMinRules);
+        return evaluateMatrixInStoreWithPauses(store, defaultScope, { ...rest, ...matrix }, options.slicedReadMinRules, options.gate);
       }
       return evaluateFlowInStore(store, defaultScope, body);
     }),
   );
   // A matrix of 1,000 groups is two million pairs: computed with pauses (server/slices.ts).
   app.post(MATRIX_PATH, async (request, reply) =>
-    answer(request, reply, (body) => evaluateMatrixInStoreWithPauses(store, defaultScope, body, options.slicedReadMinRules)),
+    answer(request, reply, (body) => evaluateMatrixInStoreWithPauses(store, defaultScope, body, options.slicedReadMinRules, options.gate)),
   );
 }
 

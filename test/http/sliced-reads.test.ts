@@ -1,8 +1,8 @@
 /**
  * Describe calls over an account of very many rules run a slice at a time (server/sliced-reads.ts):
  * the answer is byte for byte the one the ordinary path writes (request id aside), other requests
- * are answered while it runs, and a write that lands between two slices makes it answer again from
- * the start, so the answer is always one state of the store. The threshold is lowered here so a
+ * are answered while it runs, writes wait for it, and a change that does not wait makes it answer
+ * again from the start, so the answer is always one state of the store. The threshold is lowered here so a
  * few thousand rules take the sliced path; what is checked is order and content, never time.
  */
 import type { FastifyInstance } from 'fastify';
@@ -96,21 +96,44 @@ describe('while a sliced answer is written', () => {
     expect((await big).xml.DescribeSecurityGroupRulesResponse.securityGroupRuleSet.item.length).toBe(ALL_RULES);
   });
 
-  it('a write between two slices makes it answer the state after the write, whole', async () => {
-    // The first group's rules come first in every scan, so they are read before the write lands.
-    const first = (await post(whole, { Action: 'DescribeSecurityGroupRules', 'Filter.1.Name': 'group-id', 'Filter.1.Value.1': groups[0]! })).xml
-      .DescribeSecurityGroupRulesResponse.securityGroupRuleSet.item.find((r: any) => r.isEgress === 'false');
-    const before = (await post(whole, { Action: 'DescribeSecurityGroupRules' })).xml.DescribeSecurityGroupRulesResponse.securityGroupRuleSet.item.length;
+  it('a write sent meanwhile waits for it, so it answers the state before the write, whole', async () => {
+    const first = firstIngressRule((await post(whole, { Action: 'DescribeSecurityGroupRules', 'Filter.1.Name': 'group-id', 'Filter.1.Value.1': groups[0]! })).xml);
+    const before = withoutRequestId((await post(whole, { Action: 'DescribeSecurityGroupRules' })).body);
+    // (The write's short answer may arrive before the read's last part: only the content says who went first.)
     const big = post(sliced, { Action: 'DescribeSecurityGroupRules' });
-    const write = await post(sliced, { Action: 'RevokeSecurityGroupIngress', GroupId: groups[0]!, 'SecurityGroupRuleId.1': first.securityGroupRuleId });
-    expect(write.status).toBe(200);
-    const answer = await big;
+    const write = post(sliced, { Action: 'RevokeSecurityGroupIngress', GroupId: groups[0]!, 'SecurityGroupRuleId.1': first });
+    const [answer, revoked] = await Promise.all([big, write]);
+    expect(revoked.status).toBe(200);
+    expect(withoutRequestId(answer.body)).toBe(before);
+    const after = (await post(whole, { Action: 'DescribeSecurityGroupRules' })).xml.DescribeSecurityGroupRulesResponse.securityGroupRuleSet.item;
+    expect(after.map((r: any) => r.securityGroupRuleId)).not.toContain(first);
+  });
+
+  it('a change that does not wait (the embedding API) makes it answer again, the state after the change', async () => {
+    const first = firstIngressRule((await post(whole, { Action: 'DescribeSecurityGroupRules', 'Filter.1.Name': 'group-id', 'Filter.1.Value.1': groups[0]! })).xml);
+    // Once the first batch (the first group's rules among them) is read, delete one of them before
+    // the next slice: a write that bypasses the server's gate, as emulator.store or reset() would.
+    const readBatch = store.listRulesWhere;
+    let changed = false;
+    store.listRulesWhere = (...args) => {
+      if (!changed) {
+        changed = true;
+        setImmediate(() => store.transaction(() => store.deleteRule(first)));
+      }
+      return readBatch(...args);
+    };
+    const answer = await post(sliced, { Action: 'DescribeSecurityGroupRules' }).finally(() => (store.listRulesWhere = readBatch));
+    expect(changed).toBe(true);
     const ids = answer.xml.DescribeSecurityGroupRulesResponse.securityGroupRuleSet.item.map((r: any) => r.securityGroupRuleId);
-    expect(ids).toHaveLength(before - 1);
-    expect(ids).not.toContain(first.securityGroupRuleId);
+    expect(ids).not.toContain(first);
     expect(withoutRequestId(answer.body)).toBe(withoutRequestId((await post(whole, { Action: 'DescribeSecurityGroupRules' })).body));
   });
 });
+
+/** The id of the first ingress rule in a DescribeSecurityGroupRules answer. */
+function firstIngressRule(xml: Record<string, any>): string {
+  return xml.DescribeSecurityGroupRulesResponse.securityGroupRuleSet.item.find((r: any) => r.isEgress === 'false').securityGroupRuleId;
+}
 
 describe('the threshold', () => {
   it('an account with fewer rules than it is answered at once, as one string', async () => {
@@ -153,12 +176,13 @@ describe('GET /_emulator/state in parts', () => {
     expect(answer.body).toBe(JSON.stringify(store.exportState()));
   });
 
-  it('with a write while it is read, is the state after the write', async () => {
+  it('a write sent while it is read waits: the document is the state before the write', async () => {
+    const before = store.exportState();
     const exported = sliced.inject({ method: 'GET', url: '/_emulator/state' });
-    const write = await post(sliced, { Action: 'DeleteSecurityGroup', GroupId: groups[GROUPS - 1]! });
-    expect(write.status).toBe(200);
-    const document = JSON.parse((await exported).body);
-    expect(document).toEqual(store.exportState());
-    expect(document.tables.security_groups.map((g: any) => g.group_id)).not.toContain(groups[GROUPS - 1]);
+    const write = post(sliced, { Action: 'DeleteSecurityGroup', GroupId: groups[GROUPS - 1]! });
+    const [document, deleted] = await Promise.all([exported.then((answer) => JSON.parse(answer.body)), write]);
+    expect(deleted.status).toBe(200);
+    expect(document).toEqual(before);
+    expect(store.getGroup({ accountId: '000000000000', region: 'us-east-1' }, groups[GROUPS - 1]!)).toBeUndefined();
   });
 });
