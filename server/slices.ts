@@ -19,6 +19,11 @@ export function runToEnd<T>(work: Sliced<T>): T {
 
 /** `items` in consecutive slices of at most `size`. */
 export function* slicesOf<T>(items: readonly T[], size: number): Generator<readonly T[], void, undefined> {
+  if (items.length <= size) {
+    // Nearly every answer: one slice, the list itself, not a copy.
+    if (items.length > 0) yield items;
+    return;
+  }
   for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
 }
 
