@@ -189,7 +189,10 @@ class Arena {
   private total = 0;
 
   constructor(readonly size: number) {
-    this.bytes = Buffer.allocUnsafe(size);
+    // Zeroed, not allocUnsafe: unwritten bytes could otherwise hold whatever the process freed
+    // before (a request body with its signature, say), and nothing but what the journal wrote may be
+    // in it. (The unit test that looks for secrets in the whole arena failed once on Node 24 so.)
+    this.bytes = Buffer.alloc(size);
   }
 
   /** Room for up to `maxBytes` in one piece: its virtual start, or -1 when it can never fit. */
