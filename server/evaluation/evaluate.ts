@@ -644,7 +644,7 @@ export function evaluateMatrix(source: EvaluationSource, request: ParsedMatrix):
 }
 
 /** Rows of the matrix (groups as the source of traffic) computed between two pauses. */
-const MATRIX_ROWS_PER_SLICE = 25;
+const MATRIX_ROWS_PER_SLICE = 10;
 
 /** evaluateMatrix as sliced work (server/slices.ts): 1,000 groups are two million pairs. */
 function* evaluateMatrixInSlices(source: EvaluationSource, request: ParsedMatrix): Sliced<MatrixAnswer> {
