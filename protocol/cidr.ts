@@ -46,7 +46,7 @@ function canonicalIpv6(raw: string): string | undefined {
 }
 
 /** The eight 16-bit groups of a hexadecimal IPv6 address, with at most one `::`. */
-function ipv6Groups(address: string): number[] | undefined {
+export function ipv6Groups(address: string): number[] | undefined {
   const halves = address.split('::');
   if (halves.length > 2) return undefined;
   const parse = (part: string): number[] | undefined => {

@@ -5,7 +5,7 @@
  * (CidrIpv6) never matches IPv4 traffic; a CIDR contains the addresses from its network address
  * up to its broadcast address. Both families are held as bigint so one comparison serves both.
  */
-import { parseCidr } from '../../protocol/cidr.js';
+import { ipv4ToNumber, ipv6Groups, parseCidr } from '../../protocol/cidr.js';
 
 export type Family = 'ipv4' | 'ipv6';
 
@@ -39,7 +39,7 @@ function computeRange(cidr: string): AddressRange | undefined {
   if (!text.includes(':')) {
     // IPv4 in plain numbers, turned into bigint once: bigint arithmetic per octet cost a large
     // share of an evaluation.
-    const value = ipv4Number(text);
+    const value = ipv4ToNumber(text);
     if (value === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) return undefined;
     const size = 2 ** (32 - prefix);
     const first = value - (value % size);
@@ -52,52 +52,13 @@ function computeRange(cidr: string): AddressRange | undefined {
   return { family: 'ipv6', first, last: first + (1n << hostBits) - 1n, cidr };
 }
 
-const IPV4 = /^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$/;
-
-function ipv4Number(text: string): number | undefined {
-  const match = IPV4.exec(text);
-  if (!match) return undefined;
-  const octets = [Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4])];
-  if (octets.some((octet) => octet > 255)) return undefined;
-  return octets[0]! * 16777216 + octets[1]! * 65536 + octets[2]! * 256 + octets[3]!;
-}
-
-function ipv4Value(text: string): bigint | undefined {
-  const value = ipv4Number(text);
-  return value === undefined ? undefined : BigInt(value);
-}
-
-/** Hexadecimal groups with at most one `::`, and an optional dotted IPv4 tail (`::ffff:1.2.3.4`). */
+/** An IPv6 address (hexadecimal groups, as every canonical CIDR writes it) as one 128-bit number. */
 function ipv6Value(text: string): bigint | undefined {
-  let groups = text;
-  let tail: bigint | undefined;
-  const lastColon = text.lastIndexOf(':');
-  if (text.slice(lastColon + 1).includes('.')) {
-    tail = ipv4Value(text.slice(lastColon + 1));
-    if (tail === undefined) return undefined;
-    groups = `${text.slice(0, lastColon + 1)}0:0`;
-  }
-  const halves = groups.split('::');
-  if (halves.length > 2) return undefined;
-  const parse = (part: string): number[] | undefined => {
-    if (part === '') return [];
-    const out: number[] = [];
-    for (const group of part.split(':')) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return undefined;
-      out.push(parseInt(group, 16));
-    }
-    return out;
-  };
-  const head = parse(halves[0]!);
-  const rest = halves.length === 2 ? parse(halves[1]!) : [];
-  if (!head || !rest) return undefined;
-  const missing = 8 - head.length - rest.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const groups = ipv6Groups(text);
+  if (groups === undefined) return undefined;
   let value = 0n;
-  for (const group of [...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...rest]) {
-    value = (value << 16n) | BigInt(group);
-  }
-  return tail === undefined ? value : (value & ~0xffffffffn) | tail;
+  for (const group of groups) value = (value << 16n) | BigInt(group);
+  return value;
 }
 
 /**
