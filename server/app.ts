@@ -13,7 +13,6 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { Logger } from 'pino';
 import { Ec2Error, ec2Error, renderError } from '../protocol/errors.js';
 import { signerOf, type Deps, type RequestContext } from './context.js';
-import { dispatch } from './dispatch.js';
 import { bodyOf, dispatchInSlices } from './sliced-reads.js';
 import { ReadWriteGate } from './slices.js';
 import { Realism } from './realism.js';
@@ -222,17 +221,18 @@ export function buildApp(options: AppOptions): FastifyInstance {
       if (fault && entry !== null) entry.fault = true;
       if (fault) throw fault;
     }
-    // A describe call over an account of very many rules is answered a slice at a time, letting
-    // other requests run in between (server/sliced-reads.ts); everything else at once.
-    const sliced = dispatchInSlices(params, ctx, deps, entry, options.slicedReadMinRules, gate);
-    if (sliced === undefined && !READ_ONLY_ACTION.test(ctx.action)) {
+    // Writes wait while a big read is being answered in slices (server/slices.ts).
+    if (!READ_ONLY_ACTION.test(ctx.action)) {
       const bigReadRunning = gate.beforeWrite();
       if (bigReadRunning) await bigReadRunning;
     }
-    const answer = sliced === undefined ? dispatch(params, ctx, deps, entry) : await sliced;
+    // A describe call over an account of very many rules is answered a slice at a time, letting
+    // other requests run in between (server/sliced-reads.ts); everything else at once.
+    const answer = dispatchInSlices(params, ctx, deps, entry, options.slicedReadMinRules, gate);
+    const body = typeof answer === 'string' ? answer : bodyOf(await answer);
     if (entry !== null) journal?.commit(entry, 200);
     reply.type(XML_CONTENT_TYPE);
-    return reply.send(typeof answer === 'string' ? answer : bodyOf(answer));
+    return reply.send(body);
   };
   // Static and /_emulator/* routes take precedence over the EC2 catch-all below.
   registerControlRoutes(app, { store: options.store, realism: deps.realism, enabled: options.controlEndpoints ?? true, credentials: options.credentials, controlToken: options.controlToken, journal, defaultScope: { accountId: options.defaultAccountId, region: options.defaultRegion }, slicedReadMinRules: options.slicedReadMinRules, gate });

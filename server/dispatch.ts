@@ -20,7 +20,8 @@ import { OPERATIONS } from './operations.js';
 import { getCallerIdentity } from './sts/handlers.js';
 
 /** `capture`, when the request journal is on, receives the parsed input and the output by reference. */
-export function dispatch(params: URLSearchParams, ctx: RequestContext, deps: Deps, capture?: RequestCapture | null): string {
+/** `parsedInput`: the input already parsed from `params` by the caller (server/sliced-reads.ts), not parsed again. */
+export function dispatch(params: URLSearchParams, ctx: RequestContext, deps: Deps, capture?: RequestCapture | null, parsedInput?: Record<string, unknown>): string {
   if (params.get('Version') === STS_VERSION) return dispatchSts(params, ctx, deps, capture);
 
   const action = ctx.action;
@@ -28,7 +29,7 @@ export function dispatch(params: URLSearchParams, ctx: RequestContext, deps: Dep
   const operation = OPERATIONS.get(action);
   if (!operation) throw ec2Error('InvalidAction', action);
 
-  const input = parseQueryInput(params, operation.shapes.input);
+  const input = parsedInput ?? parseQueryInput(params, operation.shapes.input);
   if (capture) capture.input = input;
   // The scope's defaults are written inside the request's transaction (the store's inScope): a
   // refused request, a dry run or a read of a scope nothing was written to leaves none behind.

@@ -28,14 +28,23 @@ export interface Operation {
   readonly shapes: OperationShapes;
   /** Input is the parsed query in SDK member names; the handler's own signature types it. */
   readonly handler: (input: never, ctx: RequestContext, deps: Deps) => object;
-  /** The same handler as sliced work, for reads whose answer can hold 100,000 rules (server/sliced-reads.ts). */
-  readonly inSlices?: (input: never, ctx: RequestContext, deps: Deps) => Sliced<object>;
+  /** For reads whose answer can hold 100,000 rules: the handler as sliced work (server/sliced-reads.ts). */
+  readonly inSlices?: SlicedHandler;
+}
+
+export interface SlicedHandler {
+  readonly run: (input: never, ctx: RequestContext, deps: Deps) => Sliced<object>;
+  /** Whether the input names what it reads closely enough that the answer stays small (never sliced). */
+  readonly isBounded: (input: never) => boolean;
 }
 
 /** The describe calls whose answers grow with the rules an account holds. */
-const SLICED_HANDLERS: Partial<Record<OperationName, NonNullable<Operation['inSlices']>>> = {
-  DescribeSecurityGroups: securityGroups.describeSecurityGroupsInSlices as NonNullable<Operation['inSlices']>,
-  DescribeSecurityGroupRules: securityGroups.describeSecurityGroupRulesInSlices as NonNullable<Operation['inSlices']>,
+const SLICED_HANDLERS: Partial<Record<OperationName, SlicedHandler>> = {
+  DescribeSecurityGroups: { run: securityGroups.describeSecurityGroupsInSlices, isBounded: securityGroups.describeSecurityGroupsIsBounded } as SlicedHandler,
+  DescribeSecurityGroupRules: {
+    run: securityGroups.describeSecurityGroupRulesInSlices,
+    isBounded: securityGroups.describeSecurityGroupRulesIsBounded,
+  } as SlicedHandler,
 };
 
 const HANDLERS = {

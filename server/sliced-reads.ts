@@ -71,37 +71,9 @@ export function bodyOf(parts: readonly string[]): string | Readable {
 }
 
 /**
- * Whether the request names what it reads closely enough that its answer stays small whatever the
- * account holds: groups by id or name, rules by id, a page of rules, the rules of named groups (what
- * Terraform, the CLI and the SDKs' waiters send). Those skip even counting the account's rules.
- */
-function boundedByItsParameters(action: string, params: URLSearchParams): boolean {
-  const groupFilters = new Set<string>();
-  for (const [key, value] of params) {
-    if (action === 'DescribeSecurityGroups' && /^Group(?:Id|Name)\.\d+$/.test(key)) return true;
-    if (action === 'DescribeSecurityGroupRules') {
-      if (key === 'MaxResults' || /^SecurityGroupRuleId\.\d+$/.test(key)) return true;
-      const filterName = /^Filter\.(\d+)\.Name$/.exec(key);
-      if (filterName && value === 'group-id') groupFilters.add(filterName[1]!);
-    }
-  }
-  // A group-id filter whose values are all plain ids (wildcards could name every group).
-  for (const filter of groupFilters) {
-    let values = 0;
-    let plain = true;
-    for (const [key, value] of params) {
-      if (!key.startsWith(`Filter.${filter}.Value.`)) continue;
-      values++;
-      if (value.includes('*') || value.includes('?')) plain = false;
-    }
-    if (values > 0 && plain) return true;
-  }
-  return false;
-}
-
-/**
- * The answer's parts when the request is such a read, else undefined (dispatch() answers it).
- * Errors (a malformed id, a bad filter) reject the promise as dispatch() would throw them.
+ * Answers the request: at once (dispatch()) as a string, or, when it is such a read, a slice at a
+ * time as the promise of the answer's parts. Errors (a malformed id, a bad filter) are thrown, or
+ * reject the promise, as dispatch() would throw them.
  */
 export function dispatchInSlices(
   params: URLSearchParams,
@@ -110,19 +82,19 @@ export function dispatchInSlices(
   capture: RequestCapture | null,
   minRules: number = SLICED_READ_MIN_RULES,
   gate: ReadWriteGate = new ReadWriteGate(),
-): Promise<string[]> | undefined {
-  if (params.get('Version') === STS_VERSION || deps.realism.active) return undefined;
-  const operation = OPERATIONS.get(ctx.action);
-  if (!operation?.inSlices || boundedByItsParameters(ctx.action, params)) return undefined;
+): string | Promise<string[]> {
+  const operation = params.get('Version') === STS_VERSION || deps.realism.active ? undefined : OPERATIONS.get(ctx.action);
+  const slicing = operation?.inSlices;
+  if (!operation || !slicing) return dispatch(params, ctx, deps, capture);
+  const input = parseQueryInput(params, operation.shapes.input);
   // At least one rule: the account's defaults are stored, so no request transaction must seed them.
   const threshold = Math.max(1, minRules);
-  if (deps.store.countRulesUpTo(ctx.scope, threshold) < threshold) return undefined;
-  const input = parseQueryInput(params, operation.shapes.input);
-  if (input.DryRun === true) return undefined;
-  const inSlices = operation.inSlices;
+  if (input.DryRun === true || slicing.isBounded(input as never) || deps.store.countRulesUpTo(ctx.scope, threshold) < threshold) {
+    return dispatch(params, ctx, deps, capture, input);
+  }
 
   return gate.read(async () => {
-    const done = await runWithPauses(inSlices(input as never, ctx, deps), () => deps.store.changeCount());
+    const done = await runWithPauses(slicing.run(input as never, ctx, deps), () => deps.store.changeCount());
     if (done === undefined) return [dispatch(params, ctx, deps, capture)];
     const output = done.value;
     deps.realism.afterAction(ctx.action, output, deps.store, ctx.scope);

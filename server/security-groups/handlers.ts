@@ -5,6 +5,7 @@
  */
 import type {
   AuthorizeSecurityGroupEgressRequest,
+  Filter,
   AuthorizeSecurityGroupEgressResult,
   CreateSecurityGroupRequest,
   CreateSecurityGroupResult,
@@ -460,7 +461,7 @@ export function* describeSecurityGroupRulesInSlices(
   }
 
   const ids = input.SecurityGroupRuleIds ?? [];
-  const groupFilter = input.Filters?.find((f) => f.Name === 'group-id');
+  const groupFilter = input.Filters?.find(namesPlainGroupIds);
   if (ids.length > 0) {
     const named = ids.map((id) => {
       if (!isSecurityGroupRuleId(id)) throw ec2Error('InvalidSecurityGroupRuleId.Malformed', id);
@@ -471,7 +472,7 @@ export function* describeSecurityGroupRulesInSlices(
     const candidates = [...new Map(named.map((r) => [r.ruleId, r])).values()].sort((a, b) => a.seq - b.seq);
     return yield* answer(takePage(candidates.filter(matches), input));
   }
-  if (groupFilter?.Values && groupFilter.Values.every((v) => !v.includes('*') && !v.includes('?'))) {
+  if (groupFilter) {
     // The common case (Terraform, the CLI): rules of named groups, read through the group index.
     const groupIds = [...new Set(groupFilter.Values)];
     const candidates = groupIds
@@ -498,6 +499,24 @@ export function* describeSecurityGroupRulesInSlices(
     yield;
   }
   return yield* answer(takePage(kept, { MaxResults: input.MaxResults }));
+}
+
+/** A `group-id` filter whose values are all plain ids (no wildcard could name every group). */
+function namesPlainGroupIds(filter: Filter): boolean {
+  return filter.Name === 'group-id' && (filter.Values?.length ?? 0) > 0 && filter.Values!.every((v) => !v.includes('*') && !v.includes('?'));
+}
+
+/**
+ * Whether a DescribeSecurityGroups request names its groups (by id or name): its answer stays small
+ * whatever the account holds, so it is never sliced (server/sliced-reads.ts).
+ */
+export function describeSecurityGroupsIsBounded(input: DescribeSecurityGroupsRequest): boolean {
+  return (input.GroupIds?.length ?? 0) > 0 || (input.GroupNames?.length ?? 0) > 0;
+}
+
+/** The same for DescribeSecurityGroupRules: rules by id, a page, or the rules of named groups. */
+export function describeSecurityGroupRulesIsBounded(input: DescribeSecurityGroupRulesRequest): boolean {
+  return input.MaxResults !== undefined || (input.SecurityGroupRuleIds?.length ?? 0) > 0 || (input.Filters ?? []).some(namesPlainGroupIds);
 }
 
 /** Rules read per statement when a scan must go through the whole account (no MaxResults). */
