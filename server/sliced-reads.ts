@@ -10,11 +10,11 @@
  *
  * GET /_emulator/state (the whole state as JSON) is read and sent the same way.
  *
- * The answer must still be one state of the store. EC2 writes wait while such a read runs
- * (ReadWriteGate, server/slices.ts). If anything else wrote while the slices ran (a reset, an
- * import: the store's change count moved), what was read may mix two states, so the request is
- * answered again from the start in one go, as dispatch() answers every other request. Under injected
- * faults or eventual consistency the ordinary path runs.
+ * The answer must still be one state of the store. EC2 writes, reset and state import wait while
+ * such a read runs (ReadWriteGate, server/slices.ts). If anything else wrote while the slices ran
+ * (the embedding API's store: the store's change count moved), what was read may mix two states,
+ * so the request is answered again from the start in one go, as dispatch() answers every other
+ * request. Under injected faults or eventual consistency the ordinary path runs.
  */
 import { Readable } from 'node:stream';
 import { parseQueryInput } from '../protocol/query-parser.js';
@@ -29,7 +29,6 @@ import type { Store } from '../store/store.js';
 
 /** About this much of the answer (in characters) is written between two pauses. */
 const PART_CHARS = 256 * 1024;
-
 
 /**
  * The parts as a response body that gives the event loop back between parts. (A stream over the
